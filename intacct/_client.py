@@ -1,0 +1,555 @@
+"""IntacctClient and Session: the XML gateway over HTTP.
+
+Every request goes through one chokepoint, ``IntacctClient._execute``, which owns the retry rules:
+5xx replies (but not 524, where the gateway may still be working) and 429/GW-0010 are retried with
+exponential backoff and jitter, honouring Retry-After; connection failures and unreadable replies are
+retried because every call this client makes is a read. A sign-in the gateway rejects is never
+retried: repeating it can lock the user out.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import logging
+import random
+import re
+import threading
+import time
+import uuid
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from urllib.parse import urlsplit
+
+import requests
+
+from . import _xml, errors
+from ._filters import Filter, check_field_name
+
+log = logging.getLogger("intacct")
+
+DEFAULT_ENDPOINT = "https://api.intacct.com/ia/xml/xmlgw.phtml"
+QUERY_MAX_PAGE = 2000
+READ_BY_QUERY_MAX_PAGE = 1000
+_OBJECT_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
+_USER_AGENT = "routable-intacct-onboarding/1.0"
+
+OrderBy = str | Sequence[tuple[str, str]] | None
+
+
+class _Hidden:
+    """Holds a secret so that it cannot leak through repr, str or a debugger's locals view."""
+
+    __slots__ = ("_value",)
+
+    def __init__(self, value: str) -> None:
+        self._value = value
+
+    def reveal(self) -> str:
+        return self._value
+
+    def __repr__(self) -> str:
+        return "<hidden>"
+
+    __str__ = __repr__
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def check_endpoint(url: str) -> str:
+    """Refuse endpoints that would send credentials in clear text off this machine."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError(f"not an http(s) URL: {url!r}")
+    if parts.scheme == "http" and not _is_loopback(parts.hostname):
+        raise ValueError("an Intacct endpoint must use https; plain http is allowed only on loopback")
+    return url
+
+
+def _check_object(name: str) -> str:
+    if not isinstance(name, str) or not _OBJECT_NAME.match(name):
+        raise ValueError(f"not a valid Intacct object name: {name!r}")
+    return name
+
+
+def _parse_timestamp(value: str) -> datetime | None:
+    try:
+        return datetime.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+@dataclass
+class Page:
+    """One page of a ``query``: its records and the gateway's paging counters."""
+
+    records: list[dict[str, str]]
+    total_count: int
+    num_remaining: int
+    offset: int
+
+
+@dataclass
+class ClientStats:
+    requests: int = 0
+    retries: int = 0
+    relogins: int = 0
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def add(self, name: str, n: int = 1) -> None:
+        with self._lock:
+            setattr(self, name, getattr(self, name) + n)
+
+
+class IntacctClient:
+    """Holds our sender credentials and the HTTP connections; ``login`` opens a Session."""
+
+    def __init__(
+        self,
+        sender_id: str,
+        sender_password: str,
+        *,
+        endpoint: str = DEFAULT_ENDPOINT,
+        timeout: float = 30.0,
+        max_retries: int = 5,
+        backoff_base: float = 0.5,
+        backoff_max: float = 30.0,
+        max_in_flight: int | None = None,
+    ) -> None:
+        if not sender_id or not sender_password:
+            raise ValueError("sender ID and sender password are both required")
+        self.sender_id = sender_id
+        self._sender_password = _Hidden(sender_password)
+        self.endpoint = check_endpoint(endpoint)
+        self.timeout = timeout
+        self.max_retries = max_retries
+        self.backoff_base = backoff_base
+        self.backoff_max = backoff_max
+        self.stats = ClientStats()
+        self._local = threading.local()
+        self._http_sessions: list[requests.Session] = []
+        self._http_lock = threading.Lock()
+        self.max_in_flight = max_in_flight
+
+    @property
+    def max_in_flight(self) -> int | None:
+        """How many HTTP exchanges may be on the wire at once (None: no cap).
+
+        The gateway refuses requests past the company's concurrency allowance. Capping here, around the
+        network exchange only, lets callers run more threads than the allowance, parsing one reply while
+        the next request is already out, without ever tripping GW-0010 themselves.
+        """
+        return self._max_in_flight
+
+    @max_in_flight.setter
+    def max_in_flight(self, value: int | None) -> None:
+        if value is not None and value < 1:
+            raise ValueError("max_in_flight must be at least 1")
+        self._max_in_flight = value
+        self._in_flight = threading.BoundedSemaphore(value) if value else None
+
+    def __repr__(self) -> str:
+        return f"IntacctClient(sender_id={self.sender_id!r}, endpoint={self.endpoint!r})"
+
+    def __enter__(self) -> IntacctClient:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        with self._http_lock:
+            for http in self._http_sessions:
+                http.close()
+            self._http_sessions.clear()
+
+    # ------------------------------------------------------------------------------ sign-in
+
+    def login(
+        self, company_id: str, user_id: str, user_password: str, entity_id: str | None = None
+    ) -> Session:
+        """Sign in with getAPISession; the Session then talks to the endpoint the gateway returned."""
+        credentials = _Credentials(company_id, user_id, _Hidden(user_password), entity_id or None)
+        return Session(self, credentials, **self._open_session(credentials))
+
+    def _open_session(self, credentials: _Credentials) -> dict:
+        auth = _xml.login_xml(
+            credentials.user_id,
+            credentials.company_id,
+            credentials.password.reveal(),
+            credentials.entity_id,
+        )
+        result = self._single(self.endpoint, auth, "<getAPISession/>")
+        api = result.data.find("api") if result.data is not None else None
+        session_id = _xml._child_text(api, "sessionid")
+        endpoint = _xml._child_text(api, "endpoint") or self.endpoint
+        if not session_id:
+            raise errors.ResponseParseError("getAPISession answered without a session ID.")
+        try:
+            check_endpoint(endpoint)
+        except ValueError:
+            raise errors.ResponseParseError("getAPISession returned an endpoint we will not use.") from None
+        return {
+            "session_id": session_id,
+            "endpoint": endpoint,
+            "entity_id": _xml._child_text(api, "locationid") or credentials.entity_id,
+        }
+
+    # ------------------------------------------------------------------------------ transport
+
+    def _http(self) -> requests.Session:
+        http = getattr(self._local, "http", None)
+        if http is None:
+            http = requests.Session()
+            http.headers.update({"Content-Type": "application/xml", "User-Agent": _USER_AGENT})
+            self._local.http = http
+            with self._http_lock:
+                self._http_sessions.append(http)
+        return http
+
+    def _delay(self, attempt: int, retry_after: float | None = None) -> float:
+        delay = min(self.backoff_max, self.backoff_base * (2**attempt)) * random.uniform(0.5, 1.0)
+        if retry_after is not None:
+            delay = max(delay, min(retry_after, self.backoff_max))
+        return delay
+
+    def _single(self, endpoint: str, auth_xml: str, body: str) -> _xml.Result:
+        reply = self._execute(endpoint, auth_xml, [_xml.Function(str(uuid.uuid4()), body)])
+        if not reply.results:
+            raise errors.ResponseParseError("The reply has no <result> for the function sent.")
+        result = reply.results[0]
+        if result.error is not None:
+            raise result.error
+        result.auth = reply.auth  # type: ignore[attr-defined]
+        return result
+
+    def _execute(
+        self,
+        endpoint: str,
+        auth_xml: str,
+        functions: list[_xml.Function],
+        *,
+        transaction: bool = False,
+    ) -> _xml.Reply:
+        payload = _xml.build_request(
+            sender_id=self.sender_id,
+            sender_password=self._sender_password.reveal(),
+            controlid=str(uuid.uuid4()),
+            auth_xml=auth_xml,
+            functions=functions,
+            transaction=transaction,
+        )
+        names = ",".join(f.body[1 : f.body.find(">")].split()[0].rstrip("/") for f in functions)
+        attempt = 0
+        while True:
+            try:
+                return self._attempt(endpoint, payload, names)
+            except (errors.TransportError, errors.ResponseParseError) as exc:
+                failure: errors.IntacctError = exc
+                retry_after = None
+            except errors.ServerError as exc:  # RateLimitError included
+                if exc.http_status == 524:
+                    raise
+                failure = exc
+                retry_after = getattr(exc, "retry_after", None)
+            if attempt >= self.max_retries:
+                raise failure
+            delay = self._delay(attempt, retry_after)
+            log.info("retrying %s after %s (%.2fs)", names, type(failure).__name__, delay)
+            self.stats.add("retries")
+            time.sleep(delay)
+            attempt += 1
+
+    def _attempt(self, endpoint: str, payload: bytes, names: str) -> _xml.Reply:
+        started = time.monotonic()
+        self.stats.add("requests")
+        host = urlsplit(endpoint).hostname
+        gate = self._in_flight
+        if gate is not None:
+            gate.acquire()
+        try:
+            response = self._http().post(endpoint, data=payload, timeout=self.timeout)
+            body = response.content
+        except requests.Timeout:
+            raise errors.TransportError(f"No answer from {host} within {self.timeout:g} s.") from None
+        except requests.RequestException as exc:
+            raise errors.TransportError(f"Could not reach {host} ({type(exc).__name__}).") from None
+        finally:
+            if gate is not None:
+                gate.release()
+        status = response.status_code
+        log.debug("POST %s [%s] -> %s in %.0f ms", host, names, status, (time.monotonic() - started) * 1000)
+        is_xml = body.lstrip()[:1] == b"<" and b"<response" in body[:512]
+        if status == 429:
+            retry_after = _retry_after(response.headers.get("Retry-After"))
+            errs = _xml.read_errors(_xml.parse_xml(body).find("errormessage")) if is_xml else []
+            first = errs[0] if errs else {"errorno": "GW-0010", "description": "Too many requests"}
+            raise errors.RateLimitError(
+                first.get("description", ""),
+                code=first.get("errorno", "GW-0010"),
+                http_status=429,
+                retry_after=retry_after,
+                errors=errs,
+            )
+        if status >= 500 and not is_xml:
+            raise errors.ServerError(
+                f"Sage Intacct answered HTTP {status}.", code=str(status), http_status=status
+            )
+        if not is_xml:
+            if status >= 400:
+                raise errors.TransportError(
+                    f"The endpoint answered HTTP {status}; check the Intacct endpoint URL.",
+                    code=str(status),
+                    http_status=status,
+                )
+            raise errors.ResponseParseError("The reply is not an Intacct XML response.", http_status=status)
+        try:
+            return _xml.parse_reply(body, http_status=status)
+        except errors.ResponseParseError:
+            if status >= 500:
+                raise errors.ServerError(
+                    f"Sage Intacct answered HTTP {status}.", http_status=status
+                ) from None
+            raise
+
+
+def _retry_after(value: str | None) -> float | None:
+    try:
+        return max(0.0, float(value)) if value else None
+    except ValueError:
+        return None
+
+
+@dataclass(frozen=True)
+class _Credentials:
+    company_id: str
+    user_id: str
+    password: _Hidden = field(repr=False)
+    entity_id: str | None
+
+
+class Session:
+    """An API session for one company (and optionally one entity). Safe to share between threads."""
+
+    def __init__(
+        self,
+        client: IntacctClient,
+        credentials: _Credentials,
+        *,
+        session_id: str,
+        endpoint: str,
+        entity_id: str | None,
+    ) -> None:
+        self._client = client
+        self._credentials = credentials
+        self._session_id = _Hidden(session_id)
+        self._lock = threading.Lock()
+        self.endpoint = endpoint
+        self.company_id = credentials.company_id
+        self.user_id = credentials.user_id
+        self.entity_id = entity_id or None
+        self.expires_at: datetime | None = None
+
+    def __repr__(self) -> str:
+        return (
+            f"Session(company_id={self.company_id!r}, entity_id={self.entity_id!r}, "
+            f"user_id={self.user_id!r}, endpoint={self.endpoint!r})"
+        )
+
+    @property
+    def client(self) -> IntacctClient:
+        return self._client
+
+    # ------------------------------------------------------------------------------ plumbing
+
+    def _call(self, functions: list[_xml.Function], *, transaction: bool = False) -> _xml.Reply:
+        stale = self._session_id
+        try:
+            reply = self._client._execute(
+                self.endpoint, _xml.session_xml(stale.reveal()), functions, transaction=transaction
+            )
+        except errors.SessionExpiredError:
+            self._relogin(stale)
+            reply = self._client._execute(
+                self.endpoint, _xml.session_xml(self._session_id.reveal()), functions, transaction=transaction
+            )
+        expires = _parse_timestamp(reply.auth.get("sessiontimeout", ""))
+        if expires is not None:
+            self.expires_at = expires
+        return reply
+
+    def _relogin(self, stale: _Hidden) -> None:
+        with self._lock:
+            if self._session_id is not stale:
+                return  # another thread already signed in again
+            log.info("session for %s expired; signing in again", self.company_id)
+            fresh = self._client._open_session(self._credentials)
+            self._client.stats.add("relogins")
+            self.endpoint = fresh["endpoint"]
+            self._session_id = _Hidden(fresh["session_id"])
+
+    def _one(self, body: str) -> _xml.Result:
+        reply = self._call([_xml.Function(str(uuid.uuid4()), body)])
+        if not reply.results:
+            raise errors.ResponseParseError("The reply has no <result> for the function sent.")
+        result = reply.results[0]
+        if result.error is not None:
+            raise result.error
+        return result
+
+    # ------------------------------------------------------------------------------ reads
+
+    def query_page(
+        self,
+        object: str,
+        fields: Sequence[str],
+        *,
+        where: Filter | None = None,
+        order_by: OrderBy = None,
+        page_size: int = QUERY_MAX_PAGE,
+        offset: int = 0,
+    ) -> Page:
+        """One page of the ``query`` function."""
+        result = self._one(_query_body(object, fields, where, order_by, page_size, offset))
+        return _page(result, offset)
+
+    def query(
+        self,
+        object: str,
+        fields: Sequence[str],
+        *,
+        where: Filter | None = None,
+        order_by: OrderBy = None,
+        page_size: int = QUERY_MAX_PAGE,
+    ) -> Iterator[dict[str, str]]:
+        """Every record matching ``where``, fetched page by page with ``offset``."""
+        offset = 0
+        while True:
+            page = self.query_page(
+                object, fields, where=where, order_by=order_by, page_size=page_size, offset=offset
+            )
+            yield from page.records
+            if page.num_remaining <= 0 or not page.records:
+                return
+            offset += len(page.records)
+
+    def read_by_query(
+        self,
+        object: str,
+        fields: str | Sequence[str] = "*",
+        query: str | Filter = "",
+        page_size: int = READ_BY_QUERY_MAX_PAGE,
+    ) -> Iterator[dict[str, str]]:
+        """Every record of a readByQuery, following readMore by resultId to the end."""
+        _check_page_size(page_size, READ_BY_QUERY_MAX_PAGE)
+        if isinstance(query, Filter):
+            query = query.to_query_text()
+        field_list = fields if isinstance(fields, str) else ",".join(check_field_name(f) for f in fields)
+        body = (
+            "<readByQuery>"
+            + _xml.element("object", _check_object(object))
+            + _xml.element("fields", field_list)
+            + _xml.element("query", query)
+            + f"<pagesize>{page_size}</pagesize><returnFormat>xml</returnFormat></readByQuery>"
+        )
+        result = self._one(body)
+        while True:
+            if result.data is not None:
+                for node in result.data:
+                    yield _xml.record_to_dict(node)
+            attrs = result.data_attrs
+            result_id = attrs.get("resultId", "")
+            if int(attrs.get("numremaining", "0") or 0) <= 0 or not result_id:
+                return
+            result = self._one(f"<readMore>{_xml.element('resultId', result_id)}</readMore>")
+
+    def count(self, object: str, where: Filter | None = None) -> int:
+        """How many records match, from the gateway's totalcount (one one-record page)."""
+        return self.query_page(object, ["RECORDNO"], where=where, page_size=1).total_count
+
+    def list_entities(self) -> list[dict[str, str]]:
+        """The company's entities; empty for a single-entity company."""
+        try:
+            return list(
+                self.query(
+                    "LOCATIONENTITY", ["RECORDNO", "LOCATIONID", "NAME", "STATUS"], order_by="LOCATIONID"
+                )
+            )
+        except errors.ObjectNotFoundError:
+            return []
+
+    def check_access(self, objects: Iterable[str]) -> dict[str, errors.IntacctError | None]:
+        """Probe read access to every object in ONE request: a one-record query per object."""
+        objects = list(dict.fromkeys(objects))
+        functions = [
+            _xml.Function(f"access-{i}", _query_body(obj, ["RECORDNO"], None, None, 1, 0))
+            for i, obj in enumerate(objects)
+        ]
+        reply = self._call(functions)
+        by_id = {result.controlid: result for result in reply.results}
+        outcome: dict[str, errors.IntacctError | None] = {}
+        for function, obj in zip(functions, objects, strict=True):
+            result = by_id.get(function.controlid)
+            if result is None:
+                outcome[obj] = errors.ResponseParseError(f"No result came back for {obj}.")
+            else:
+                outcome[obj] = result.error
+        return outcome
+
+    def lookup(self, object: str) -> list[dict[str, str]]:
+        """Field definitions of an object (ID, LABEL, DATATYPE, ...), custom fields included."""
+        result = self._one(f"<lookup>{_xml.element('object', _check_object(object))}</lookup>")
+        if result.data is None:
+            return []
+        return [_xml.record_to_dict(node) for node in result.data.iter("Field")]
+
+
+def _check_page_size(page_size: int, limit: int) -> None:
+    if not isinstance(page_size, int) or not 1 <= page_size <= limit:
+        raise ValueError(f"page_size must be between 1 and {limit}")
+
+
+def _order_xml(order_by: OrderBy) -> str:
+    if not order_by:
+        return ""
+    pairs = [(order_by, "asc")] if isinstance(order_by, str) else list(order_by)
+    orders = []
+    for name, direction in pairs:
+        if direction not in ("asc", "desc"):
+            raise ValueError(f"order direction must be 'asc' or 'desc', not {direction!r}")
+        tag = "<ascending/>" if direction == "asc" else "<descending/>"
+        orders.append(f"<order><field>{check_field_name(name)}</field>{tag}</order>")
+    return f"<orderby>{''.join(orders)}</orderby>"
+
+
+def _query_body(
+    object: str, fields: Sequence[str], where: Filter | None, order_by: OrderBy, page_size: int, offset: int
+) -> str:
+    _check_page_size(page_size, QUERY_MAX_PAGE)
+    if isinstance(fields, str):
+        raise TypeError("fields must be a list of field names (the query function has no '*')")
+    if not fields:
+        raise ValueError("query needs at least one field")
+    if offset < 0:
+        raise ValueError("offset must be 0 or more")
+    select = "".join(f"<field>{check_field_name(f)}</field>" for f in fields)
+    filter_xml = f"<filter>{where.to_xml()}</filter>" if where is not None else ""
+    return (
+        f"<query><object>{_check_object(object)}</object><select>{select}</select>{filter_xml}"
+        f"{_order_xml(order_by)}<pagesize>{page_size}</pagesize><offset>{offset}</offset></query>"
+    )
+
+
+def _page(result: _xml.Result, offset: int) -> Page:
+    records = [_xml.record_to_dict(node) for node in result.data] if result.data is not None else []
+    attrs = result.data_attrs
+    total = int(attrs.get("totalcount") or len(records))
+    remaining = int(attrs.get("numremaining") or 0)
+    return Page(records=records, total_count=total, num_remaining=remaining, offset=offset)

@@ -1,0 +1,34 @@
+"""Copy Intacct objects into a local SQLite file: fast, resumable, observable.
+
+report = intacct.sync.sync_objects(session, "intacct.db", progress=print)
+intacct.sync.history("intacct.db")       # past runs, newest first
+intacct.sync.last_synced("intacct.db")   # object -> when it last synced completely
+
+Each object lands in its own table (named after the object, keyed by RECORDNO, see ``SCHEMAS``). The
+command line runs the same sync for large accounts and schedulers: ``python -m intacct.sync --help``.
+"""
+
+from ._engine import OVERLAP, PAGE_SIZE, sync_objects
+from ._history import ObjectStatus, SyncRun, history, last_synced, object_status
+from ._progress import ObjectProgress, Progress
+from ._report import ObjectReport, SyncReport
+from ._schema import DEFAULT_OBJECTS, SCHEMAS, ObjectSchema, schema
+
+__all__ = [
+    "DEFAULT_OBJECTS",
+    "OVERLAP",
+    "PAGE_SIZE",
+    "SCHEMAS",
+    "ObjectProgress",
+    "ObjectReport",
+    "ObjectSchema",
+    "ObjectStatus",
+    "Progress",
+    "SyncReport",
+    "SyncRun",
+    "history",
+    "last_synced",
+    "object_status",
+    "schema",
+    "sync_objects",
+]

@@ -1,0 +1,633 @@
+"""The sync engine: keeps every request slot the company allows busy until every object is copied.
+
+How the work is cut up
+    Each object is paged with ``query`` ordered by RECORDNO, ``RECORDNO > last`` (keyset paging, never
+    offsets, so records changing mid-sync cannot shift pages and hide rows). The unit of work is a
+    *chunk*, a RECORDNO range ``(lo, hi]``. An object starts as one open chunk. When a page says more
+    than a page remains, the rest of its range is split into one chunk per expected page, guessing
+    boundaries from the RECORDNO density of the page just read (or spreading evenly inside a known
+    upper bound). Chunks are independent, so the workers fetch a large object's pages side by side; a
+    guess that was off only costs a follow-up page, since a chunk keeps paging until it is empty.
+
+Who does what
+    ``concurrency`` request slots are shared by the worker threads. Workers fetch and parse pages and
+    split chunks; the calling thread is the only writer: it applies each page and its checkpoint in one
+    SQLite transaction, decides what comes after an object's pages (deletion check, completion) and
+    reports progress. When the client can cap requests in flight itself, two extra workers parse while
+    the slots are busy with the next requests.
+
+What a run does per object
+    full         every record; a page that covers ``(lo, hi]`` marks local rows missing from it deleted.
+    incremental  records with WHENMODIFIED at or after the last high-water mark, minus an overlap (see
+                 ``_since``); then a count: when Intacct holds fewer records than we do, a RECORDNO-only
+                 scan finds the deleted ones.
+    resume       an attempt interrupted before (killed, cancelled, failed) continues from its chunks.
+"""
+
+from __future__ import annotations
+
+import heapq
+import itertools
+import logging
+import math
+import queue
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from .. import F, Filter, Session, errors
+from . import _progress as P
+from ._report import CANCELLED, COMPLETED, FAILED, PARTIAL, ObjectReport, SyncReport
+from ._schema import DEFAULT_OBJECTS, MODIFIED_FIELD, ObjectSchema, schema
+from ._store import COUNT, FETCH, SCAN, ChunkUpdate, SyncStore, field_signature
+
+log = logging.getLogger("intacct.sync")
+
+PAGE_SIZE = 2000
+# Re-read records modified this long before the last high-water mark: covers changes committed late
+# and clocks that disagree by a little.
+OVERLAP = timedelta(minutes=10)
+# Attempts per page after the client's own retries gave up on a passing failure (5xx, 429, network).
+TASK_RETRIES = 4
+
+# Errors that mean the whole connection is unusable: no object can succeed.
+_FATAL = (
+    errors.LoginError,
+    errors.SenderCredentialsError,
+    errors.SenderNotAuthorizedError,
+    errors.EntityError,
+)
+_PASSING = (
+    errors.TransportError,
+    errors.ServerError,
+    errors.ResponseParseError,
+    errors.SessionExpiredError,
+)
+
+ProgressCallback = Callable[[P.Progress], None]
+
+
+@dataclass(order=True)
+class _Task:
+    sort_key: tuple
+    object: str = field(compare=False)
+    kind: str = field(compare=False)  # fetch | scan | count
+    chunk_id: int = field(compare=False)
+    lo: int | None = field(compare=False)
+    hi: int | None = field(compare=False)
+    first: bool = field(compare=False)  # first page of an attempt or scan: its totalcount is the size
+    attempts: int = field(default=0, compare=False)
+
+
+@dataclass
+class _PageDone:
+    task: _Task
+    rows: list[tuple]
+    covered: tuple[int | None, int | None] | None
+    update: ChunkUpdate
+    total_count: int
+    children: int  # chunks opened by this page
+
+
+@dataclass
+class _CountDone:
+    task: _Task
+    remote: int
+
+
+@dataclass
+class _TaskFailed:
+    task: _Task
+    error: errors.IntacctError
+
+
+@dataclass
+class _Plan:
+    """An object's attempt as the coordinator tracks it."""
+
+    schema: ObjectSchema
+    index: int
+    report: ObjectReport
+    mode: str
+    since: datetime | None
+    phase: str = FETCH
+    open_chunks: int = 0
+    failed: bool = False
+    finished: bool = False
+
+
+def sync_objects(
+    session: Session,
+    db_path: str | Path,
+    objects: Iterable[str] = DEFAULT_OBJECTS,
+    *,
+    concurrency: int = 2,
+    incremental: bool = True,
+    progress: ProgressCallback | None = None,
+    cancel: threading.Event | None = None,
+) -> SyncReport:
+    """Copy Intacct objects into the SQLite file at ``db_path``, one table per object.
+
+    ``concurrency`` is the number of requests in flight at once: the company's allowance (2 for most).
+    ``incremental`` fetches only what changed since each object's last complete sync (objects never
+    synced are fetched in full); ``False`` fetches everything again. ``progress`` is called from the
+    calling thread with a ``Progress`` after every page. Setting ``cancel`` stops the run after the
+    requests in flight; what was committed stays, and the next run resumes from there.
+
+    Intacct errors never escape: they are in the report (per object, or ``report.error`` when the
+    connection itself failed). Bad arguments raise ValueError.
+    """
+    if not isinstance(concurrency, int) or concurrency < 1:
+        raise ValueError("concurrency must be a whole number of at least 1")
+    if isinstance(objects, str):
+        objects = [objects]
+    schemas = [schema(name) for name in dict.fromkeys(o.upper() for o in objects)]
+    run = _Run(session, SyncStore(db_path), schemas, concurrency, incremental, progress, cancel)
+    return run.execute()
+
+
+class _Run:
+    def __init__(
+        self,
+        session: Session,
+        store: SyncStore,
+        schemas: list[ObjectSchema],
+        concurrency: int,
+        incremental: bool,
+        progress: ProgressCallback | None,
+        cancel: threading.Event | None,
+    ) -> None:
+        self.session = session
+        self.store = store
+        self.schemas = schemas
+        self.concurrency = concurrency
+        self.incremental = incremental
+        self.progress = progress
+        self.cancel = cancel
+        self.plans: dict[str, _Plan] = {}
+        self.tracker = P.ProgressTracker([s.name for s in schemas])
+        self.stop = threading.Event()
+        self.cond = threading.Condition()
+        self.heap: list[_Task] = []
+        self.open = 0  # tasks queued, in flight or awaiting the writer
+        self.seq = itertools.count()
+        self.chunk_ids = itertools.count(store.max_chunk_id() + 1)
+        self.results: queue.Queue = queue.Queue()
+        self.task_retries = 0
+        self.fatal: errors.IntacctError | None = None
+        self.crash: BaseException | None = None
+        self._progress_failed = False
+
+    # ------------------------------------------------------------------------------ the run
+
+    def execute(self) -> SyncReport:
+        started = time.monotonic()
+        stats = self.session.client.stats
+        retries0, relogins0 = stats.retries, stats.relogins
+        mode = "incremental" if self.incremental else "full"
+        run_id = self.store.start_run(mode, [s.name for s in self.schemas])
+        report = SyncReport(run_id)
+        self.report = report
+        workers: list[threading.Thread] = []
+        try:
+            for index, sch in enumerate(self.schemas):
+                self._prepare(sch, index)
+            self._emit()
+            with _request_slots(self.session.client, self.concurrency) as n_workers:
+                # The writer queue is bounded so memory stays flat when writing falls behind.
+                self.results = queue.Queue(maxsize=n_workers * 2)
+                workers = [
+                    threading.Thread(target=self._worker, name=f"intacct-sync-{i}", daemon=True)
+                    for i in range(n_workers)
+                ]
+                for worker in workers:
+                    worker.start()
+                self._coordinate(workers)
+        except BaseException as exc:
+            self.stop.set()
+            self.crash = self.crash or exc
+        finally:
+            self.stop.set()
+            for worker in workers:
+                worker.join()
+        report.wall_s = time.monotonic() - started
+        report.retries = stats.retries - retries0 + self.task_retries
+        report.relogins = stats.relogins - relogins0
+        self._conclude(report)
+        try:
+            self.store.finish_run(
+                run_id,
+                status=report.status,
+                totals=report.totals(),
+                details={name: o.as_dict() for name, o in report.objects.items()},
+                error=report.error,
+            )
+        finally:
+            self.store.close()
+        self._emit(finished=True)
+        log.info("%s", report.summary())
+        if self.crash is not None and not isinstance(self.crash, errors.IntacctError):
+            raise self.crash
+        return report
+
+    def _conclude(self, report: SyncReport) -> None:
+        cancelled = self.cancel is not None and self.cancel.is_set()
+        stopped_by = self.crash or self.fatal
+        for plan in self.plans.values():
+            if plan.finished or plan.failed:
+                continue
+            if stopped_by is not None:
+                plan.report.status, plan.report.error = FAILED, _describe(stopped_by)
+                plan.report.exception = stopped_by if isinstance(stopped_by, Exception) else None
+                self.tracker.set_phase(plan.schema.name, P.FAILED, plan.report.error)
+            else:
+                plan.report.status = CANCELLED
+                self.tracker.set_phase(plan.schema.name, P.CANCELLED)
+        if self.crash is not None:
+            report.status = FAILED
+            report.error = _describe(self.crash)
+        elif self.fatal is not None:
+            report.status = FAILED
+            report.error = str(self.fatal)
+            report.exception = self.fatal
+        elif any(p.failed for p in self.plans.values()):
+            report.status = FAILED if all(p.failed for p in self.plans.values()) else PARTIAL
+        elif cancelled and not all(p.finished for p in self.plans.values()):
+            report.status = CANCELLED
+        else:
+            report.status = COMPLETED
+        for name, plan in self.plans.items():
+            if plan.report.status == CANCELLED:
+                self.store.record_failure(name, CANCELLED, "The sync stopped before this object finished.")
+            elif plan.report.status == FAILED and stopped_by is not None:
+                self.store.record_failure(name, FAILED, plan.report.error or "")
+
+    # ------------------------------------------------------------------------------ planning
+
+    def _prepare(self, sch: ObjectSchema, index: int) -> None:
+        self.store.ensure_table(sch)
+        name = sch.name
+        state = self.store.state(name)
+        same_fields = state is not None and state.fields == field_signature(sch)
+        synced_before = same_fields and state.last_synced_at is not None and state.high_water is not None
+        report = ObjectReport(name)
+        self.report.objects[name] = report
+        resumable = (
+            same_fields
+            and state.phase is not None
+            # A full run asked for explicitly does not continue an incremental attempt.
+            and (self.incremental or state.mode == "full")
+        )
+        if resumable:
+            plan = _Plan(sch, index, report, state.mode or "full", _parse(state.since), phase=state.phase)
+            report.mode, report.resumed = plan.mode, True
+            self.plans[name] = plan
+            self.tracker.resume(name, state.attempt_done, state.attempt_total)
+            chunks = self.store.chunks(name)
+            if plan.phase == COUNT:
+                plan.open_chunks = 1
+                self._push(self._task(plan, COUNT, 0, None, None, first=False))
+            elif chunks:
+                plan.open_chunks = len(chunks)
+                for chunk in chunks:
+                    first = chunk.lo is None and chunk.hi is None and state.attempt_total is None
+                    self._push(self._task(plan, chunk.kind, chunk.id, chunk.lo, chunk.hi, first=first))
+            else:
+                self._advance(plan)  # killed between the last page and the next phase
+            log.info("resuming %s (%s, %d chunks)", name, plan.mode, len(chunks))
+            return
+        if self.incremental and synced_before:
+            mode, since = "incremental", _since(state.high_water, state.last_duration_s)
+        else:
+            mode, since = "full", None
+        plan = _Plan(sch, index, report, mode, since)
+        report.mode = mode
+        self.plans[name] = plan
+        chunk_id = next(self.chunk_ids)
+        since_text = since.isoformat() if since else None
+        self.store.begin_attempt(sch, mode=mode, since=since_text, chunk_id=chunk_id)
+        plan.open_chunks = 1
+        self._push(self._task(plan, FETCH, chunk_id, None, None, first=True))
+
+    def _task(self, plan: _Plan, kind: str, chunk_id: int, lo, hi, *, first: bool) -> _Task:
+        # GL accounts (the first object) go before everything; then every object's first page, so all
+        # totals are known early; then the remaining pages in object order.
+        if plan.index == 0:
+            rank = 0
+        elif first:
+            rank = 1
+        else:
+            rank = 2
+        return _Task((rank, plan.index, next(self.seq)), plan.schema.name, kind, chunk_id, lo, hi, first)
+
+    def _push(self, *tasks: _Task, reserved: bool = False) -> None:
+        with self.cond:
+            for task in tasks:
+                heapq.heappush(self.heap, task)
+            if not reserved:
+                self.open += len(tasks)
+            self.cond.notify_all()
+
+    # ------------------------------------------------------------------------------ workers
+
+    def _worker(self) -> None:
+        while True:
+            with self.cond:
+                while not self.heap and self.open > 0 and not self.stop.is_set():
+                    self.cond.wait(0.2)
+                if self.stop.is_set() or not self.heap:
+                    return
+                task = heapq.heappop(self.heap)
+            try:
+                self._perform(task)
+            except errors.IntacctError as exc:
+                self._on_error(task, exc)
+            except BaseException as exc:  # a bug or a broken environment: stop the run, report it
+                self.crash = self.crash or exc
+                self.stop.set()
+                return
+
+    def _perform(self, task: _Task) -> None:
+        plan = self.plans[task.object]
+        if task.kind == COUNT:
+            self._deliver(_CountDone(task, self.session.count(task.object)))
+            return
+        sch = plan.schema
+        fetching = task.kind == FETCH
+        since = plan.since if fetching and plan.mode == "incremental" else None
+        page = self.session.query_page(
+            task.object,
+            sch.fields if fetching else ("RECORDNO",),
+            where=_where(task.lo, task.hi, since),
+            order_by="RECORDNO",
+            page_size=PAGE_SIZE,
+        )
+        if fetching:
+            data_fields = sch.data_fields
+            blanks = ("",) * len(data_fields)
+            rows = [(int(r["RECORDNO"]), *map(r.get, data_fields, blanks)) for r in page.records]
+        else:
+            rows = [(int(r["RECORDNO"]),) for r in page.records]
+        follow_ups: list[_Task] = []
+        if page.num_remaining <= 0 or not rows:
+            update = ChunkUpdate(task.chunk_id, None, None)
+            covered = (task.lo, task.hi)
+        else:
+            ids = [r[0] for r in rows]
+            last = max(ids)
+            ranges = split_range(last, task.hi, page.num_remaining, min(ids), len(ids), PAGE_SIZE)
+            children = [(next(self.chunk_ids), lo, hi) for lo, hi in ranges[1:]]
+            update = ChunkUpdate(task.chunk_id, ranges[0][0], ranges[0][1], children)
+            covered = (task.lo, last)
+            follow_ups.append(self._task(plan, task.kind, task.chunk_id, *ranges[0], first=False))
+            follow_ups.extend(
+                self._task(plan, task.kind, cid, lo, hi, first=False) for cid, lo, hi in children
+            )
+        if since is not None:
+            covered = None  # an incremental page holds only changed records: it proves no deletion
+        done = _PageDone(task, rows, covered, update, page.total_count, len(update.children))
+        with self.cond:
+            # Counted before the writer sees the page, so the run cannot look finished in between.
+            follow_ups = [] if plan.failed else follow_ups
+            self.open += len(follow_ups)
+        self._deliver(done)
+        if follow_ups:
+            self._push(*follow_ups, reserved=True)
+
+    def _deliver(self, item: object) -> None:
+        while True:
+            try:
+                self.results.put(item, timeout=0.2)
+                return
+            except queue.Full:
+                if self.stop.is_set() and self.crash is not None:
+                    return  # the writer is gone
+
+    def _on_error(self, task: _Task, exc: errors.IntacctError) -> None:
+        if isinstance(exc, _FATAL):
+            self.fatal = self.fatal or exc
+            self.stop.set()
+            return
+        if isinstance(exc, _PASSING) and task.attempts < TASK_RETRIES and not self.stop.is_set():
+            client = self.session.client
+            delay = min(client.backoff_max, client.backoff_base * 4 * 2**task.attempts)
+            log.info("%s page failed (%s); trying again in %.2fs", task.object, type(exc).__name__, delay)
+            with self.cond:
+                self.task_retries += 1
+            if self.stop.wait(delay):
+                return
+            task.attempts += 1
+            with self.cond:
+                heapq.heappush(self.heap, task)
+                self.cond.notify_all()
+            return
+        plan = self.plans[task.object]
+        with self.cond:
+            plan.failed = True
+            kept = [t for t in self.heap if t.object != task.object]
+            self.open -= len(self.heap) - len(kept)
+            self.heap = kept
+            heapq.heapify(self.heap)
+        self._deliver(_TaskFailed(task, exc))
+
+    # ------------------------------------------------------------------------------ the writer
+
+    def _coordinate(self, workers: list[threading.Thread]) -> None:
+        while True:
+            if self.cancel is not None and self.cancel.is_set() and not self.stop.is_set():
+                log.info("sync cancelled; finishing the requests in flight")
+                self.stop.set()
+            try:
+                item = self.results.get(timeout=0.1)
+            except queue.Empty:
+                if not any(w.is_alive() for w in workers) and self.results.empty():
+                    return
+                continue
+            self._apply(item)
+            with self.cond:
+                self.open -= 1
+                self.cond.notify_all()
+            self._emit()
+
+    def _apply(self, item: object) -> None:
+        plan = self.plans[item.task.object]  # type: ignore[attr-defined]
+        name = plan.schema.name
+        if isinstance(item, _TaskFailed):
+            plan.failed = True
+            plan.report.status = FAILED
+            plan.report.error = str(item.error)
+            plan.report.exception = item.error
+            self.store.record_failure(name, FAILED, str(item.error))
+            self.tracker.set_phase(name, P.FAILED, str(item.error))
+            log.warning("%s failed: %s", name, item.error)
+            return
+        plan.report.pages += 1
+        if isinstance(item, _CountDone):
+            self._after_count(plan, item.remote)
+            return
+        assert isinstance(item, _PageDone)
+        task = item.task
+        total = None
+        if task.first:
+            if task.kind == FETCH:
+                total = item.total_count
+                self.tracker.set_total(name, total)
+            else:
+                self.tracker.add_total(name, item.total_count)
+        if not plan.failed and not plan.finished:
+            self.tracker.set_phase(name, P.FETCHING if task.kind == FETCH else P.CHECKING)
+        outcome = self.store.apply_page(
+            plan.schema, item.rows, covered=item.covered, update=item.update, ids_only=task.kind == SCAN,
+            total=total,
+        )
+        if task.kind == FETCH:
+            plan.report.fetched += len(item.rows)
+        plan.report.inserted += outcome.inserted
+        plan.report.updated += outcome.updated
+        plan.report.deleted += outcome.deleted
+        self.tracker.add_done(name, len(item.rows))
+        plan.open_chunks += item.children - (1 if item.update.next_lo is None else 0)
+        if plan.open_chunks == 0 and not plan.failed:
+            self._advance(plan)
+
+    def _after_count(self, plan: _Plan, remote: int) -> None:
+        local = self.store.local_count(plan.schema)
+        if remote == local:
+            plan.open_chunks = 0
+            self._complete(plan)
+            return
+        # Some record we hold is gone (or new ones arrived meanwhile): list Intacct's RECORDNOs.
+        log.info("%s: Intacct holds %d records, we hold %d; scanning for deletions", plan.schema.name,
+                 remote, local)
+        chunk_id = next(self.chunk_ids)
+        self.store.set_phase(plan.schema.name, SCAN, chunk_id)
+        plan.phase, plan.open_chunks = SCAN, 1
+        self.tracker.set_phase(plan.schema.name, P.CHECKING)
+        self._push(self._task(plan, SCAN, chunk_id, None, None, first=True))
+
+    def _advance(self, plan: _Plan) -> None:
+        """An object's pages are all in: check for deletions, or finish."""
+        if plan.phase == FETCH and plan.mode == "incremental":
+            plan.phase, plan.open_chunks = COUNT, 1
+            self.store.set_phase(plan.schema.name, COUNT)
+            self.tracker.set_phase(plan.schema.name, P.CHECKING)
+            self._push(self._task(plan, COUNT, 0, None, None, first=False))
+            return
+        self._complete(plan)
+
+    def _complete(self, plan: _Plan) -> None:
+        self.store.complete_object(plan.schema)
+        plan.finished = True
+        plan.report.status = COMPLETED
+        self.tracker.set_phase(plan.schema.name, P.DONE)
+
+    def _emit(self, finished: bool = False) -> None:
+        if self.progress is None:
+            return
+        try:
+            self.progress(self.tracker.snapshot(finished=finished))
+        except Exception:  # a broken display must not break the sync
+            if not self._progress_failed:
+                log.exception("progress callback failed; the sync goes on")
+                self._progress_failed = True
+
+
+# ---------------------------------------------------------------------------------- helpers
+
+
+def split_range(
+    last: int, hi: int | None, remaining: int, first: int, count: int, page_size: int
+) -> list[tuple[int, int | None]]:
+    """Cut ``(last, hi]``, which holds ``remaining`` records, into ranges of about one page each.
+
+    With an upper bound the records are assumed evenly spread; without one, as dense as the page just
+    read (``count`` records from ``first`` to ``last``). The last range stays open-ended so records
+    beyond the guess are still fetched.
+    """
+    pieces = math.ceil(remaining / page_size)
+    if pieces <= 1:
+        return [(last, hi)]
+    if hi is not None:
+        width = (hi - last) / pieces
+    else:
+        density = (last - first) / (count - 1) if count > 1 else 1.0
+        width = max(1.0, density) * page_size
+    bounds: list[int] = []
+    previous = last
+    for j in range(1, pieces):
+        bound = last + round(j * width)
+        if hi is not None and bound >= hi:
+            break
+        if bound > previous:
+            bounds.append(bound)
+            previous = bound
+    ranges: list[tuple[int, int | None]] = []
+    low = last
+    for bound in bounds:
+        ranges.append((low, bound))
+        low = bound
+    ranges.append((low, hi))
+    return ranges
+
+
+def _where(lo: int | None, hi: int | None, since: datetime | None) -> Filter | None:
+    parts: list[Filter] = []
+    if lo is not None:
+        parts.append(F("RECORDNO") > lo)
+    if hi is not None:
+        parts.append(F("RECORDNO") <= hi)
+    if since is not None:
+        parts.append(F(MODIFIED_FIELD) >= since)
+    if not parts:
+        return None
+    where = parts[0]
+    for part in parts[1:]:
+        where = where & part
+    return where
+
+
+def _since(high_water: str | None, last_duration_s: float | None) -> datetime | None:
+    """The WHENMODIFIED lower bound for an incremental attempt.
+
+    A record changed while the last attempt ran may carry a stamp earlier than the highest one that
+    attempt saw (it changed after its page was fetched), so the bound goes back by the attempt's length
+    as well as the overlap.
+    """
+    mark = _parse(high_water)
+    if mark is None:
+        return None
+    return mark - OVERLAP - timedelta(seconds=max(0.0, last_duration_s or 0.0))
+
+
+def _parse(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    try:
+        return datetime.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+def _describe(exc: BaseException) -> str:
+    if isinstance(exc, errors.IntacctError):
+        return str(exc)
+    return f"Unexpected {type(exc).__name__} during the sync: {exc}"[:500]
+
+
+@contextmanager
+def _request_slots(client, concurrency: int) -> Iterator[int]:
+    """How many workers to run: extra ones parse while the slots are busy, if the client caps them."""
+    if not hasattr(client, "max_in_flight"):
+        yield concurrency
+        return
+    previous = client.max_in_flight
+    client.max_in_flight = concurrency
+    try:
+        yield concurrency + 2
+    finally:
+        with suppress(Exception):
+            client.max_in_flight = previous

@@ -1,0 +1,436 @@
+"""The local SQLite file: object tables, checkpoints, high-water marks and run history.
+
+Every page is applied in one transaction together with its checkpoint, so the file always says exactly
+which RECORDNO ranges are still to be fetched; a process killed at any instant resumes from there.
+
+Tables besides the object tables (see ``_schema``):
+
+* ``_sync_state``  one row per object: the attempt under way (mode, WHENMODIFIED lower bound, phase,
+  progress) and the outcome of the last complete one (high-water mark, when, how long, error).
+* ``_sync_chunks`` the RECORDNO ranges ``(lo, hi]`` still to fetch for each object's attempt.
+* ``_sync_runs``   one row per run: start, end, status, counts, error text (never secrets).
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import sqlite_utils
+
+from ._schema import MODIFIED_FIELD, ObjectSchema
+
+FETCH = "fetch"
+SCAN = "scan"
+COUNT = "count"
+
+
+def utc_now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def field_signature(schema: ObjectSchema) -> str:
+    """The field list as stored with the state: a change means local rows lack columns."""
+    return ",".join(schema.fields)
+
+
+def _q(name: str) -> str:
+    """Quote an identifier: column names carry dots (DISPLAYCONTACT.EMAIL1)."""
+    return '"' + name.replace('"', '""') + '"'
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """A RECORDNO range ``(lo, hi]`` still to fetch; ``None`` is an open end."""
+
+    id: int
+    object: str
+    kind: str
+    lo: int | None
+    hi: int | None
+
+
+@dataclass(frozen=True)
+class ObjectState:
+    object: str
+    fields: str
+    phase: str | None  # fetch | count | scan while an attempt is under way, None otherwise
+    mode: str | None  # full | incremental
+    since: str | None  # ISO timestamp: the attempt's WHENMODIFIED lower bound
+    attempt_started_at: str | None
+    attempt_total: int | None
+    attempt_done: int
+    high_water: str | None
+    last_duration_s: float | None
+    last_synced_at: str | None
+    last_status: str | None
+    last_error: str | None
+
+
+@dataclass(frozen=True)
+class PageOutcome:
+    inserted: int
+    updated: int
+    deleted: int
+
+
+@dataclass(frozen=True)
+class ChunkUpdate:
+    """What a page does to the checkpoints: move or close its chunk, open new ones."""
+
+    chunk_id: int
+    next_lo: int | None  # None: the chunk is finished
+    next_hi: int | None
+    children: Sequence[tuple[int, int | None, int | None]] = ()
+
+
+_STATE_COLUMNS = {
+    "object": str,
+    "fields": str,
+    "phase": str,
+    "mode": str,
+    "since": str,
+    "attempt_started_at": str,
+    "attempt_total": int,
+    "attempt_done": int,
+    "high_water": str,
+    "last_duration_s": float,
+    "last_synced_at": str,
+    "last_status": str,
+    "last_error": str,
+}
+
+_RUN_COLUMNS = {
+    "id": int,
+    "started_at": str,
+    "ended_at": str,
+    "status": str,
+    "mode": str,
+    "objects": str,
+    "fetched": int,
+    "inserted": int,
+    "updated": int,
+    "deleted": int,
+    "pages": int,
+    "retries": int,
+    "wall_s": float,
+    "error": str,
+    "details": str,
+}
+
+
+def connect(path: str | Path) -> sqlite3.Connection:
+    # Autocommit mode with explicit BEGIN/COMMIT, so a transaction is exactly one page.
+    conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False, timeout=30)
+    conn.execute("PRAGMA journal_mode=WAL")
+    # NORMAL is crash-safe in WAL mode (a killed process loses nothing committed); only a power cut
+    # can drop the last pages, and those are simply fetched again.
+    conn.execute("PRAGMA synchronous=NORMAL")
+    return conn
+
+
+class SyncStore:
+    """Writes of one sync run. Used by one thread at a time (the run's coordinator)."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        self.conn = connect(self.path)
+        self.db = sqlite_utils.Database(self.conn)
+        self._create_meta_tables()
+        self._sql: dict[str, tuple[str, str, str]] = {}
+
+    def close(self) -> None:
+        self.conn.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        self.conn.execute("COMMIT")
+
+    # ------------------------------------------------------------------------------------ schema
+
+    def _create_meta_tables(self) -> None:
+        self.db.table("_sync_state").create(
+            _STATE_COLUMNS, pk="object", not_null={"attempt_done"}, defaults={"attempt_done": 0},
+            if_not_exists=True,
+        )
+        self.db.table("_sync_chunks").create(
+            {"id": int, "object": str, "kind": str, "lo": int, "hi": int}, pk="id", if_not_exists=True
+        )
+        self.db.table("_sync_runs").create(_RUN_COLUMNS, pk="id", if_not_exists=True)
+
+    def ensure_table(self, schema: ObjectSchema) -> None:
+        """Create the object's table, or add columns a newer field list brought."""
+        table = self.db.table(schema.table)
+        if not table.exists():
+            columns: dict[str, type] = {"RECORDNO": int}
+            columns.update({f: str for f in schema.data_fields})
+            columns.update({"_deleted": int, "_synced_at": str})
+            table.create(columns, pk="RECORDNO", not_null={"_deleted"}, defaults={"_deleted": 0})
+            return
+        present = set(table.columns_dict)
+        for name in schema.data_fields:
+            if name not in present:
+                table.add_column(name, str)
+
+    def _statements(self, schema: ObjectSchema) -> tuple[str, str, str]:
+        cached = self._sql.get(schema.name)
+        if cached is None:
+            cols = schema.data_fields
+            t = _q(schema.table)
+            select = f"SELECT RECORDNO, {', '.join(map(_q, cols))}, _deleted FROM {t}"
+            marks = ", ".join("?" * (len(cols) + 1))
+            updates = ", ".join(f"{_q(c)}=excluded.{_q(c)}" for c in cols)
+            upsert = (
+                f"INSERT INTO {t} (RECORDNO, {', '.join(map(_q, cols))}, _deleted, _synced_at) "
+                f"VALUES ({marks}, 0, ?) ON CONFLICT(RECORDNO) DO UPDATE SET {updates}, "
+                "_deleted=0, _synced_at=excluded._synced_at"
+            )
+            mark = f"UPDATE {t} SET _deleted=1, _synced_at=? WHERE RECORDNO=?"
+            cached = self._sql[schema.name] = (select, upsert, mark)
+        return cached
+
+    # ------------------------------------------------------------------------------------ pages
+
+    def apply_page(
+        self,
+        schema: ObjectSchema,
+        rows: Sequence[tuple],
+        *,
+        covered: tuple[int | None, int | None] | None,
+        update: ChunkUpdate,
+        ids_only: bool = False,
+        total: int | None = None,
+    ) -> PageOutcome:
+        """Upsert a page's rows and move its checkpoint, in one transaction.
+
+        ``covered`` is the RECORDNO range ``(lo, hi]`` the page is known to hold completely (a full or a
+        deletion scan); local rows in it that the page lacks are marked deleted. ``None`` (an incremental
+        page, which holds only changed records) marks nothing. ``ids_only`` pages carry ``(RECORDNO,)``
+        rows and only mark deletions. ``total`` (first page of an attempt) records the attempt's size.
+        """
+        select, upsert, mark = self._statements(schema)
+        stamp = utc_now()
+        if covered is not None:
+            low, high = covered
+        elif rows:
+            low, high = min(r[0] for r in rows) - 1, max(r[0] for r in rows)
+        else:
+            low, high = 0, 0
+        where, args = _range_sql(low, high)
+        inserted = updated = 0
+        with self.transaction():
+            if ids_only:
+                existing = {
+                    rn: deleted
+                    for rn, deleted in self.conn.execute(
+                        f"SELECT RECORDNO, _deleted FROM {_q(schema.table)}{where}", args
+                    )
+                }
+                seen = {r[0] for r in rows}
+            else:
+                existing_rows = {row[0]: row for row in self.conn.execute(select + where, args)}
+                existing = {rn: row[-1] for rn, row in existing_rows.items()}
+                to_write = []
+                for row in rows:
+                    old = existing_rows.get(row[0])
+                    if old is None:
+                        inserted += 1
+                    elif old[-1] or old[1:-1] != row[1:]:
+                        updated += 1
+                    else:
+                        continue
+                    to_write.append((*row, stamp))
+                if to_write:
+                    self.conn.executemany(upsert, to_write)
+                seen = {r[0] for r in rows}
+            missing = []
+            if covered is not None:
+                missing = [(stamp, rn) for rn, deleted in existing.items() if not deleted and rn not in seen]
+                if missing:
+                    self.conn.executemany(mark, missing)
+            self._move_chunk(update)
+            if total is not None:
+                self.set_total(schema.name, total)
+            self.conn.execute(
+                "UPDATE _sync_state SET attempt_done = attempt_done + ? WHERE object = ?",
+                (len(rows), schema.name),
+            )
+        return PageOutcome(inserted, updated, len(missing))
+
+    def _move_chunk(self, update: ChunkUpdate) -> None:
+        if update.next_lo is None:
+            self.conn.execute("DELETE FROM _sync_chunks WHERE id = ?", (update.chunk_id,))
+        else:
+            self.conn.execute(
+                "UPDATE _sync_chunks SET lo = ?, hi = ? WHERE id = ?",
+                (update.next_lo, update.next_hi, update.chunk_id),
+            )
+        if update.children:
+            obj, kind = self.conn.execute(
+                "SELECT object, kind FROM _sync_chunks WHERE id = ?", (update.chunk_id,)
+            ).fetchone() or (None, None)
+            if obj is None:
+                raise RuntimeError("a finished chunk cannot open new ones")
+            self.conn.executemany(
+                "INSERT INTO _sync_chunks (id, object, kind, lo, hi) VALUES (?, ?, ?, ?, ?)",
+                [(cid, obj, kind, lo, hi) for cid, lo, hi in update.children],
+            )
+
+    def local_count(self, schema: ObjectSchema) -> int:
+        return self.conn.execute(f"SELECT count(*) FROM {_q(schema.table)} WHERE _deleted = 0").fetchone()[0]
+
+    def high_water(self, schema: ObjectSchema) -> str | None:
+        """The latest WHENMODIFIED held locally, as ISO text; None when there is none we can read."""
+        column = _q(MODIFIED_FIELD)
+        # MM/DD/YYYY HH:MM:SS does not sort as text; rearranged it does.
+        row = self.conn.execute(
+            f"SELECT max(substr({column}, 7, 4) || substr({column}, 1, 2) || substr({column}, 4, 2) "
+            f"|| substr({column}, 11)) FROM {_q(schema.table)} WHERE length({column}) >= 10"
+        ).fetchone()
+        key = row[0] if row else None
+        if not key:
+            return None
+        for layout in ("%Y%m%d %H:%M:%S", "%Y%m%d"):
+            try:
+                return datetime.strptime(key, layout).isoformat()
+            except ValueError:
+                continue
+        return None
+
+    # ------------------------------------------------------------------------------------ state
+
+    def state(self, object_name: str) -> ObjectState | None:
+        row = self.conn.execute(
+            f"SELECT {', '.join(_STATE_COLUMNS)} FROM _sync_state WHERE object = ?", (object_name,)
+        ).fetchone()
+        return ObjectState(*row) if row else None
+
+    def chunks(self, object_name: str) -> list[Chunk]:
+        rows = self.conn.execute(
+            "SELECT id, object, kind, lo, hi FROM _sync_chunks WHERE object = ? ORDER BY id", (object_name,)
+        )
+        return [Chunk(*row) for row in rows]
+
+    def max_chunk_id(self) -> int:
+        return self.conn.execute("SELECT coalesce(max(id), 0) FROM _sync_chunks").fetchone()[0]
+
+    def begin_attempt(
+        self, schema: ObjectSchema, *, mode: str, since: str | None, chunk_id: int
+    ) -> None:
+        """Start a fresh attempt: one open chunk over every RECORDNO."""
+        with self.transaction():
+            self.conn.execute("DELETE FROM _sync_chunks WHERE object = ?", (schema.name,))
+            self.conn.execute(
+                "INSERT INTO _sync_state (object, fields, attempt_done) VALUES (?, '', 0) "
+                "ON CONFLICT(object) DO NOTHING",
+                (schema.name,),
+            )
+            self.conn.execute(
+                "UPDATE _sync_state SET phase = ?, mode = ?, since = ?, attempt_started_at = ?, "
+                "attempt_total = NULL, attempt_done = 0, fields = ? WHERE object = ?",
+                (FETCH, mode, since, utc_now(), field_signature(schema), schema.name),
+            )
+            self.conn.execute(
+                "INSERT INTO _sync_chunks (id, object, kind, lo, hi) VALUES (?, ?, ?, NULL, NULL)",
+                (chunk_id, schema.name, FETCH),
+            )
+
+    def set_total(self, object_name: str, total: int) -> None:
+        self.conn.execute(
+            "UPDATE _sync_state SET attempt_total = ? WHERE object = ?", (total, object_name)
+        )
+
+    def set_phase(self, object_name: str, phase: str, scan_chunk_id: int | None = None) -> None:
+        with self.transaction():
+            self.conn.execute("UPDATE _sync_state SET phase = ? WHERE object = ?", (phase, object_name))
+            if scan_chunk_id is not None:
+                self.conn.execute(
+                    "INSERT INTO _sync_chunks (id, object, kind, lo, hi) VALUES (?, ?, ?, NULL, NULL)",
+                    (scan_chunk_id, object_name, SCAN),
+                )
+
+    def complete_object(self, schema: ObjectSchema) -> None:
+        state = self.state(schema.name)
+        started = _parse_iso(state.attempt_started_at) if state else None
+        duration = (datetime.now(UTC) - started).total_seconds() if started else None
+        high_water = self.high_water(schema)
+        with self.transaction():
+            self.conn.execute("DELETE FROM _sync_chunks WHERE object = ?", (schema.name,))
+            self.conn.execute(
+                "UPDATE _sync_state SET phase = NULL, fields = ?, high_water = ?, last_duration_s = ?, "
+                "last_synced_at = ?, last_status = 'ok', last_error = NULL WHERE object = ?",
+                (field_signature(schema), high_water, duration, utc_now(), schema.name),
+            )
+
+    def record_failure(self, object_name: str, status: str, error: str) -> None:
+        # The attempt's chunks stay: the next run resumes them.
+        self.conn.execute(
+            "UPDATE _sync_state SET last_status = ?, last_error = ? WHERE object = ?",
+            (status, error, object_name),
+        )
+
+    # ------------------------------------------------------------------------------------ runs
+
+    def start_run(self, mode: str, objects: Sequence[str]) -> int:
+        with self.transaction():
+            # A run still marked running was cut off (killed process): say so in the history.
+            self.conn.execute(
+                "UPDATE _sync_runs SET status = 'interrupted' WHERE status = 'running'"
+            )
+            cursor = self.conn.execute(
+                "INSERT INTO _sync_runs (started_at, status, mode, objects) VALUES (?, 'running', ?, ?)",
+                (utc_now(), mode, ",".join(objects)),
+            )
+        return int(cursor.lastrowid)
+
+    def finish_run(self, run_id: int, *, status: str, totals: dict, details: dict, error: str | None) -> None:
+        self.conn.execute(
+            "UPDATE _sync_runs SET ended_at = ?, status = ?, fetched = ?, inserted = ?, updated = ?, "
+            "deleted = ?, pages = ?, retries = ?, wall_s = ?, error = ?, details = ? WHERE id = ?",
+            (
+                utc_now(),
+                status,
+                totals["fetched"],
+                totals["inserted"],
+                totals["updated"],
+                totals["deleted"],
+                totals["pages"],
+                totals["retries"],
+                totals["wall_s"],
+                error,
+                json.dumps(details, sort_keys=True),
+                run_id,
+            ),
+        )
+
+
+def _range_sql(low: int | None, high: int | None) -> tuple[str, tuple]:
+    parts, args = [], []
+    if low is not None:
+        parts.append("RECORDNO > ?")
+        args.append(low)
+    if high is not None:
+        parts.append("RECORDNO <= ?")
+        args.append(high)
+    return (" WHERE " + " AND ".join(parts) if parts else ""), tuple(args)
+
+
+def _parse_iso(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

@@ -1,0 +1,175 @@
+"""Turn an Intacct error into plain advice: what happened, which onboarding step to revisit, what to do.
+
+The client's error classes already say *what* failed; this module adds *where the user fixes it*. The
+texts are ours; the server's code is kept only as a reference to quote to support.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from intacct import errors
+from onboarding.preflight import OBJECT_LABELS, permission_fix
+from onboarding.steps import (
+    MENU_COMPANY_INFO,
+    MENU_ENTITIES,
+    MENU_SUBSCRIPTIONS,
+    MENU_WS_AUTHORIZATIONS,
+    MENU_WS_USERS,
+    SENDER_ID,
+    StepKey,
+    step,
+)
+
+
+@dataclass(frozen=True)
+class Diagnosis:
+    # The step to go back to; None when there is nothing to change in Intacct (wait, or contact us).
+    step_key: str | None
+    title: str
+    message: str
+    fix: str
+    code: str = ""
+    retryable: bool = False
+
+    @property
+    def step_title(self) -> str | None:
+        return step(self.step_key).title if self.step_key else None
+
+
+def diagnose(
+    error: errors.IntacctError, *, sender_id: str = SENDER_ID, entity_id: str | None = None
+) -> Diagnosis:
+    """Map a client error to the step to revisit. entity_id is what the user typed, if anything."""
+    code = getattr(error, "code", "") or ""
+    # Subclasses before their bases: RateLimitError is a ServerError.
+    if isinstance(error, errors.SenderNotAuthorizedError):
+        return Diagnosis(
+            StepKey.WEB_SERVICES,
+            "Intacct has not authorized our sender ID yet",
+            f"Your Intacct company does not let the sender ID {sender_id} make Web Services requests, so "
+            "Intacct refused the connection before checking the user.",
+            f"In Intacct, open {MENU_WS_AUTHORIZATIONS}. Add {sender_id} exactly as written here (capital "
+            "letters matter) and set its status to Active. If it is already listed, check the spelling and "
+            "the status, and make sure it does not require a separate login for API calls. Also check that "
+            f"the Web Services subscription is on ({MENU_SUBSCRIPTIONS}).",
+            code,
+        )
+    if isinstance(error, errors.LoginError):
+        return Diagnosis(
+            StepKey.WS_USER,
+            "Intacct did not accept the sign-in",
+            "The combination of Company ID, user ID and password was refused. Intacct does not say which "
+            "of the three is wrong.",
+            "Check the user ID and password of the Web Services user (look it up under "
+            f"{MENU_WS_USERS}; reset the password if unsure, and make sure the user is active). Then check "
+            f"the Company ID character by character against {MENU_COMPANY_INFO} (step 'Find your Company "
+            "ID and Entity ID'): a typo or an extra space there gives the same error.",
+            code,
+        )
+    if isinstance(error, errors.EntityError):
+        if entity_id:
+            what = "The Entity ID you entered does not exist in this company, or the user may not use it."
+        else:
+            what = (
+                "The sign-in worked only up to the entity check: this user is limited to certain "
+                "entities, so it cannot connect at top level."
+            )
+        return Diagnosis(
+            StepKey.IDS,
+            "Intacct refused the entity",
+            what,
+            f"Compare the Entity ID with the list under {MENU_ENTITIES}, or leave it blank to connect at "
+            f"top level. For a top-level connection the Web Services user ({MENU_WS_USERS}) must not be "
+            "restricted to particular entities; for an entity-level connection it needs access to that "
+            "entity.",
+            code,
+        )
+    if isinstance(error, errors.PermissionDeniedError):
+        obj = getattr(error, "object", "") or ""
+        label = OBJECT_LABELS.get(obj, obj or "some data")
+        return Diagnosis(
+            StepKey.WS_USER,
+            f"The Web Services user may not read {label}",
+            f"We signed in, but Intacct refused to show us {label}.",
+            permission_fix(obj)
+            if obj in OBJECT_LABELS
+            else (
+                "Give the Web Services user (or its role) List and View permission on that data, then "
+                "connect again."
+            ),
+            code,
+        )
+    if isinstance(error, errors.ObjectNotFoundError):
+        obj = getattr(error, "object", "") or ""
+        label = OBJECT_LABELS.get(obj, obj or "That data")
+        return Diagnosis(
+            None,
+            f"{label} is not available in this company",
+            "The Intacct application that holds this data is not turned on for your company.",
+            f"If you use it, subscribe to the application under {MENU_SUBSCRIPTIONS}; otherwise there is "
+            "nothing to do.",
+            code,
+        )
+    if isinstance(error, errors.SenderCredentialsError):
+        return Diagnosis(
+            None,
+            "Our own Intacct credentials were refused",
+            "Intacct did not accept Routable's sender credentials. This is a problem on our side, not in "
+            "your Intacct company.",
+            "Nothing to change in Intacct. Contact Routable support and mention the code below.",
+            code,
+        )
+    if isinstance(error, errors.SessionExpiredError):
+        return Diagnosis(
+            StepKey.CONNECT,
+            "The connection to Intacct timed out",
+            "Intacct ended the session, which happens after a period without activity.",
+            "Connect again; your saved settings are kept.",
+            code,
+            retryable=True,
+        )
+    if isinstance(error, errors.RateLimitError):
+        return Diagnosis(
+            None,
+            "Intacct is busy with other requests from your company",
+            "Intacct limits how many requests a company can make at the same time, and that limit was hit.",
+            "Nothing to change in Intacct. Wait a minute and try again.",
+            code,
+            retryable=True,
+        )
+    if isinstance(error, errors.ServerError):
+        return Diagnosis(
+            None,
+            "Intacct had a temporary problem",
+            "Intacct's servers answered with an error instead of a result.",
+            "Nothing to change in Intacct. Wait a minute and try again; if it keeps happening, check "
+            "Intacct's status page or contact Routable support.",
+            code,
+            retryable=True,
+        )
+    if isinstance(error, errors.TransportError):
+        return Diagnosis(
+            None,
+            "We could not reach Intacct",
+            "The request did not get through to Intacct, or the answer did not come back in time.",
+            "Nothing to change in Intacct. Check your network connection and try again in a minute.",
+            code,
+            retryable=True,
+        )
+    if isinstance(error, errors.ResponseParseError):
+        return Diagnosis(
+            None,
+            "Intacct sent an answer we could not read",
+            "The reply from Intacct was not in the expected format.",
+            "Try again. If it happens again, contact Routable support and mention the code below.",
+            code,
+            retryable=True,
+        )
+    return Diagnosis(
+        None,
+        "Intacct reported an error",
+        "Intacct refused the request for a reason we do not recognise.",
+        "Try again. If it happens again, contact Routable support and mention the code below.",
+        code,
+    )

@@ -1,0 +1,176 @@
+"""Preflight: after signing in, check in one request that the Web Services user can read what we sync.
+
+Each object gets a green or red line; a red line names the exact permission to add, worded for the
+company's security model (role-based or user-based), so the user fixes all of them in one visit.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from intacct import errors
+from onboarding.steps import MENU_ROLES, MENU_SUBSCRIPTIONS, MENU_WS_USERS, SecurityModel
+
+if TYPE_CHECKING:
+    import intacct
+
+PREFLIGHT_OBJECTS = [
+    "GLACCOUNT",
+    "VENDOR",
+    "LOCATIONENTITY",
+    "LOCATION",
+    "DEPARTMENT",
+    "CLASS",
+    "PROJECT",
+    "APTERM",
+]
+RIGHTS = "List, View"
+
+
+@dataclass(frozen=True)
+class ObjectPermission:
+    label: str
+    application: str
+    permission: str
+    # Without a required object the onboarding cannot go on; optional ones only feed coding dimensions
+    # and may legitimately be missing when the company does not use that application.
+    required: bool
+    purpose: str
+    note: str = ""
+
+
+PERMISSIONS: dict[str, ObjectPermission] = {
+    "GLACCOUNT": ObjectPermission(
+        "GL accounts", "General Ledger", "Accounts", True, "the chart of accounts you map to categories"
+    ),
+    "VENDOR": ObjectPermission("Vendors", "Accounts Payable", "Vendors", True, "matching your vendors"),
+    "LOCATIONENTITY": ObjectPermission(
+        "Entities", "Company", "Entities", False, "choosing the entity to connect to"
+    ),
+    "LOCATION": ObjectPermission("Locations", "Company", "Locations", False, "location coding on bills"),
+    "DEPARTMENT": ObjectPermission(
+        "Departments", "Company", "Departments", False, "department coding on bills"
+    ),
+    "CLASS": ObjectPermission(
+        "Classes",
+        "Company",
+        "Classes",
+        False,
+        "class coding on bills",
+        note="Some companies list Classes under General Ledger instead of Company.",
+    ),
+    "PROJECT": ObjectPermission(
+        "Projects",
+        "Projects",
+        "Projects",
+        False,
+        "project coding on bills",
+        note="If your company has no Projects application, look for Projects under Company.",
+    ),
+    "APTERM": ObjectPermission("AP terms", "Accounts Payable", "AP Terms", True, "bill due dates"),
+}
+
+OBJECT_LABELS: dict[str, str] = {name: p.label for name, p in PERMISSIONS.items()}
+
+
+@dataclass(frozen=True)
+class PreflightCheck:
+    object: str
+    label: str
+    ok: bool
+    message: str
+    fix: str
+    required: bool = True
+    code: str = ""
+
+
+def permission_fix(object_name: str, security_model: str | None = None) -> str:
+    """The exact permission to add for one object, for one security model or for both when unknown."""
+    p = PERMISSIONS[object_name]
+    role = (
+        f"Role-based: go to {MENU_ROLES}, open the role assigned to the Web Services user, open its "
+        f"subscriptions, click Permissions next to {p.application} and tick {RIGHTS} for {p.permission}."
+    )
+    user = (
+        f"User-based: go to {MENU_WS_USERS}, open the Web Services user's subscriptions, click Permissions "
+        f"next to {p.application} and tick {RIGHTS} for {p.permission}."
+    )
+    if security_model == SecurityModel.ROLE:
+        parts = [role]
+    elif security_model == SecurityModel.USER:
+        parts = [user]
+    else:
+        parts = [role, user]
+    if p.note:
+        parts.append(p.note)
+    parts.append("Save, then check again.")
+    return " ".join(parts)
+
+
+def check_from_error(
+    object_name: str, error: errors.IntacctError | None, security_model: str | None = None
+) -> PreflightCheck:
+    p = PERMISSIONS.get(object_name) or ObjectPermission(object_name, "", "", True, "")
+    if error is None:
+        return PreflightCheck(object_name, p.label, True, f"Can read {p.label.lower()}.", "", p.required)
+    code = error.code or ""
+    if isinstance(error, errors.PermissionDeniedError):
+        return PreflightCheck(
+            object_name,
+            p.label,
+            False,
+            f"The Web Services user may not read {p.label.lower()}, which we need for {p.purpose}.",
+            permission_fix(object_name, security_model) if object_name in PERMISSIONS else "",
+            p.required,
+            code,
+        )
+    if isinstance(error, errors.ObjectNotFoundError):
+        if not p.required:
+            return PreflightCheck(
+                object_name,
+                p.label,
+                True,
+                f"Your company does not use {p.label.lower()}; nothing to do.",
+                "",
+                p.required,
+                code,
+            )
+        return PreflightCheck(
+            object_name,
+            p.label,
+            False,
+            f"{p.label} are not available in this company, and we need them for {p.purpose}.",
+            f"Turn on {p.application} under {MENU_SUBSCRIPTIONS}, or ask your implementation manager.",
+            p.required,
+            code,
+        )
+    return PreflightCheck(
+        object_name,
+        p.label,
+        False,
+        f"Intacct could not check access to {p.label.lower()} this time.",
+        "Run the check again in a minute. If it keeps failing, contact Routable support.",
+        p.required,
+        code,
+    )
+
+
+def run_preflight(session: intacct.Session, security_model: str | None = None) -> list[PreflightCheck]:
+    """One request to Intacct; errors that stop the whole request (network, session) propagate."""
+    outcome = session.check_access(PREFLIGHT_OBJECTS)
+    checks = []
+    for name in PREFLIGHT_OBJECTS:
+        # A missing answer is not a green light.
+        error = outcome[name] if name in outcome else errors.ResponseParseError(f"No answer for {name}.")
+        checks.append(check_from_error(name, error, security_model))
+    return checks
+
+
+def preflight_passed(checks: list[PreflightCheck]) -> bool:
+    """True when nothing is red: optional objects that are absent count as fine."""
+    return all(c.ok for c in checks)
+
+
+def failed_checks(checks: list[PreflightCheck]) -> list[PreflightCheck]:
+    return [c for c in checks if not c.ok]

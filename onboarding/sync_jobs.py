@@ -1,0 +1,252 @@
+"""Background syncs, one per workspace at a time: a plain thread runs the sync and keeps its progress in
+a lock-guarded object that pages poll. Nothing here touches Streamlit: a worker thread must never call
+it, and a page must never wait for a sync.
+
+    job = start_sync(store, vault, platform, ws_id, data_dir)
+    job.snapshot()   # status, latest progress, report, advice when something failed
+    job.cancel()
+
+The registry lives at module level so every browser session of the process sees the same jobs: opening
+the Sync page in a second tab shows the sync already running instead of starting another.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import intacct
+import intacct.sync
+from intacct import errors
+from onboarding.connection import NotConnectedError, open_session
+from onboarding.diagnosis import Diagnosis, diagnose
+from onboarding.platform import Platform
+from onboarding.steps import StepKey
+from onboarding.store import Store
+from onboarding.vault import Vault
+
+log = logging.getLogger(__name__)
+
+RUNNING = "running"
+COMPLETED = "completed"
+PARTIAL = "partial"
+FAILED = "failed"
+CANCELLED = "cancelled"
+
+_UNEXPECTED = (
+    "The sync stopped because of an unexpected problem on our side. Start it again; what was already "
+    "copied is kept. If it happens again, contact Routable support."
+)
+
+
+def sync_db_path(data_dir: str | Path, ws_id: int) -> Path:
+    """The workspace's own SQLite file for synced Intacct data (kept apart from the app's database)."""
+    return Path(data_dir) / f"intacct-{int(ws_id)}.db"
+
+
+@dataclass(frozen=True)
+class JobSnapshot:
+    """A consistent view of a job at one instant, safe to read from any thread."""
+
+    ws_id: int
+    status: str  # running | completed | partial | failed | cancelled
+    started_at: datetime
+    ended_at: datetime | None
+    progress: intacct.sync.Progress | None
+    report: intacct.sync.SyncReport | None
+    message: str | None  # what went wrong, in our words, when the whole sync failed
+    advice: dict[str, Diagnosis] = field(default_factory=dict)  # object (or "run") -> what to do
+    cancel_requested: bool = False
+
+    @property
+    def running(self) -> bool:
+        return self.status == RUNNING
+
+
+class SyncJob:
+    """One sync of one workspace, running in its own thread."""
+
+    def __init__(
+        self,
+        ws_id: int,
+        db_path: str | Path,
+        open_session: Callable[[], intacct.Session],
+        *,
+        full: bool = False,
+        objects: Iterable[str] = intacct.sync.DEFAULT_OBJECTS,
+        concurrency: int = 2,
+        on_finish: Callable[[JobSnapshot], None] | None = None,
+    ) -> None:
+        self.ws_id = ws_id
+        self.db_path = Path(db_path)
+        self._open_session = open_session
+        self._full = full
+        self._objects = tuple(objects)
+        self._concurrency = concurrency
+        self._on_finish = on_finish
+        self._cancel = threading.Event()
+        self._lock = threading.Lock()
+        self._status = RUNNING
+        self._started_at = datetime.now(UTC)
+        self._ended_at: datetime | None = None
+        self._progress: intacct.sync.Progress | None = None
+        self._report: intacct.sync.SyncReport | None = None
+        self._message: str | None = None
+        self._advice: dict[str, Diagnosis] = {}
+        self._thread = threading.Thread(target=self._run, name=f"sync-ws-{ws_id}", daemon=True)
+
+    def start(self) -> SyncJob:
+        self._thread.start()
+        return self
+
+    def cancel(self) -> None:
+        self._cancel.set()
+
+    def join(self, timeout: float | None = None) -> bool:
+        self._thread.join(timeout)
+        return not self._thread.is_alive()
+
+    def snapshot(self) -> JobSnapshot:
+        with self._lock:
+            return JobSnapshot(
+                ws_id=self.ws_id,
+                status=self._status,
+                started_at=self._started_at,
+                ended_at=self._ended_at,
+                progress=self._progress,
+                report=self._report,
+                message=self._message,
+                advice=dict(self._advice),
+                cancel_requested=self._cancel.is_set(),
+            )
+
+    # ------------------------------------------------------------------------------ the thread
+
+    def _set_progress(self, progress: intacct.sync.Progress) -> None:
+        with self._lock:
+            self._progress = progress
+
+    def _run(self) -> None:
+        status, message, advice, report = FAILED, None, {}, None
+        try:
+            session = self._open_session()
+        except NotConnectedError as exc:
+            message = str(exc)
+        except errors.IntacctError as exc:
+            advice["run"] = diagnose(exc)
+            message = advice["run"].title
+        except Exception:
+            log.exception("could not open an Intacct session for workspace %s", self.ws_id)
+            message = _UNEXPECTED
+        else:
+            try:
+                report = intacct.sync.sync_objects(
+                    session,
+                    self.db_path,
+                    self._objects,
+                    concurrency=self._concurrency,
+                    incremental=not self._full,
+                    progress=self._set_progress,
+                    cancel=self._cancel,
+                )
+                status = report.status
+                advice = _advice(report)
+                if report.exception is not None and "run" in advice:
+                    message = advice["run"].title
+            except Exception:
+                log.exception("sync of workspace %s stopped unexpectedly", self.ws_id)
+                message = _UNEXPECTED
+            finally:
+                session.client.close()
+        with self._lock:
+            self._status = status
+            self._message = message
+            self._advice = advice
+            self._report = report
+            self._ended_at = datetime.now(UTC)
+        if self._on_finish is not None:
+            try:
+                self._on_finish(self.snapshot())
+            except Exception:
+                log.exception("recording the end of the sync for workspace %s failed", self.ws_id)
+
+
+def _advice(report: intacct.sync.SyncReport) -> dict[str, Diagnosis]:
+    out: dict[str, Diagnosis] = {}
+    if isinstance(report.exception, errors.IntacctError):
+        out["run"] = diagnose(report.exception)
+    for name, item in report.objects.items():
+        if isinstance(item.exception, errors.IntacctError) and "run" not in out:
+            out[name] = diagnose(item.exception)
+    return out
+
+
+class SyncJobs:
+    """The jobs of this process, at most one running per workspace."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._jobs: dict[int, SyncJob] = {}
+
+    def get(self, ws_id: int) -> SyncJob | None:
+        with self._lock:
+            return self._jobs.get(ws_id)
+
+    def start(self, job: SyncJob) -> SyncJob:
+        """Start ``job`` unless the workspace already has one running; returns the one that runs."""
+        with self._lock:
+            current = self._jobs.get(job.ws_id)
+            if current is not None and current.snapshot().running:
+                return current
+            self._jobs[job.ws_id] = job
+        return job.start()
+
+
+JOBS = SyncJobs()
+
+
+def start_sync(
+    store: Store,
+    vault: Vault,
+    platform: Platform,
+    ws_id: int,
+    data_dir: str | Path,
+    *,
+    full: bool = False,
+    actor: str = "",
+    registry: SyncJobs = JOBS,
+) -> SyncJob:
+    """Start (or join) the workspace's sync; marks the Sync step done when every object synced."""
+
+    def finished(snapshot: JobSnapshot) -> None:
+        report = snapshot.report
+        if snapshot.status == COMPLETED and report is not None:
+            store.set_step_state(ws_id, StepKey.SYNC, "done", actor=actor)
+            message = f"Sync finished: {report.fetched} records fetched in {report.wall_s:.0f} s."
+            store.record_event(ws_id, "sync", message, actor)
+        elif snapshot.status in (PARTIAL, FAILED):
+            failed = [n for n, o in (report.objects.items() if report else ()) if o.status == FAILED]
+            if failed:
+                note = f"Some objects could not be synced: {', '.join(failed)}."
+            else:
+                note = snapshot.message or "The sync did not finish."
+            store.set_step_state(ws_id, StepKey.SYNC, "attention", note=note, actor=actor)
+            store.record_event(ws_id, "sync", f"Sync did not finish: {note}", actor)
+        elif snapshot.status == CANCELLED:
+            store.record_event(ws_id, "sync", "Sync stopped by a user; the next sync resumes it.", actor)
+
+    job = SyncJob(
+        ws_id,
+        sync_db_path(data_dir, ws_id),
+        lambda: open_session(store, vault, platform, ws_id),
+        full=full,
+        on_finish=finished,
+    )
+    started = registry.start(job)
+    if started is job:
+        store.record_event(ws_id, "sync", "Full sync started." if full else "Sync started.", actor)
+    return started

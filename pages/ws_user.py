@@ -1,0 +1,55 @@
+"""Step 5: create the Web Services user, with role-based and user-based permission branches."""
+
+import streamlit as st
+
+from onboarding.steps import MENU_WS_USERS, StepKey
+from ui.checklist import completion_note, render_checklist
+from ui.guard import page_heading, page_setup
+from ui.guidance import copy_value, menu_path, numbered
+from ui.permissions_view import (
+    branch_instructions,
+    permissions_table,
+    plan_reminder,
+    security_model_choice,
+)
+from ui.safe import friendly_errors
+
+SUGGESTED_USER_ID = "Routable"
+
+ctx = page_setup(StepKey.WS_USER)
+
+with friendly_errors():
+    page_heading(ctx)
+    st.markdown(
+        "Routable signs in as a user of its own. A *Web Services user* can only be used by programs, never "
+        "to open the Intacct screens, so it stays separate from everyone's personal sign-in."
+    )
+
+    st.subheader("1. Create the user")
+    menu_path(MENU_WS_USERS)
+    numbered(
+        [
+            "Add a new Web Services user.",
+            "Give it a user ID. We suggest the one below; any ID works as long as you note it.",
+            "Fill in last name, first name and an email address. A shared finance mailbox works well, "
+            "since Intacct sends the password there.",
+            "Set the user type to **Business user** and admin privileges to **Full**. Keep the status "
+            "**Active**.",
+        ]
+    )
+    copy_value("Suggested user ID", SUGGESTED_USER_ID)
+    plan_reminder(ctx)
+
+    st.subheader("2. Give it permission to read")
+    model = security_model_choice(ctx)
+    branch_instructions(model)
+    permissions_table()
+
+    st.subheader("3. Keep the password safe")
+    st.markdown(
+        "You will type the password once, on the Connect step. Routable stores it encrypted and never "
+        "shows it again. If you lose it, reset it in Intacct and use *Update credentials* on the Connect "
+        "step."
+    )
+    render_checklist(ctx)
+    completion_note(ctx, StepKey.CONNECT)

@@ -1,0 +1,203 @@
+"""The whole setup journey in real Chromium, against `streamlit run app.py` in sandbox mode.
+
+New workspace -> tick every checklist -> connect with a company that has not authorized our sender
+ID (the message names that step) -> connect correctly -> every permission check green. Screenshots
+go to test-artifacts/; the password must never be in the page's HTML.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+playwright_api = pytest.importorskip("playwright.sync_api")
+expect = playwright_api.expect
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "test-artifacts"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+PASSWORD = "Demo-Passw0rd!"
+WAIT_MS = 20_000
+
+pytestmark = pytest.mark.skipif(
+    not Path(CHROMIUM).exists(), reason="Chromium is not installed (run make browser)"
+)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _wait_healthy(url: str, server: subprocess.Popen, log_path: Path, timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise RuntimeError(f"streamlit exited early:\n{log_path.read_text()[-3000:]}")
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as reply:
+                if reply.read().decode().strip() == "ok":
+                    return
+        except OSError:
+            pass
+        time.sleep(0.2)
+    raise RuntimeError(f"streamlit did not become healthy:\n{log_path.read_text()[-3000:]}")
+
+
+@pytest.fixture
+def app_url(tmp_path):
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("INTACCT_", "ROUTABLE_"))}
+    env.update(ROUTABLE_DB_PATH=str(tmp_path / "onboarding.db"), ROUTABLE_DATA_DIR=str(tmp_path / "data"))
+    log_path = tmp_path / "streamlit.log"
+    with open(log_path, "w") as log:
+        server = subprocess.Popen(
+            [
+                sys.executable, "-m", "streamlit", "run", "app.py",
+                f"--server.port={port}", "--server.address=127.0.0.1", "--server.fileWatcherType=none",
+                "--server.headless=true", "--browser.gatherUsageStats=false",
+            ],
+            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_healthy(url, server, log_path)
+        yield url
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+        assert PASSWORD not in log_path.read_text(), "the password reached the server log"
+
+
+@pytest.fixture
+def page():
+    with playwright_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        context = browser.new_context(viewport={"width": 1400, "height": 1000})
+        tab = context.new_page()
+        tab.set_default_timeout(WAIT_MS)
+        yield tab
+        browser.close()
+
+
+def shot(page, name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"journey-{name}.png"), full_page=True)
+
+
+def assert_no_password(page) -> None:
+    assert PASSWORD not in page.content()
+
+
+def open_step(page, number: int, title: str) -> None:
+    page.locator("[data-testid='stSidebar']").get_by_text(f"{number}. {title} ·").click()
+    expect(page.get_by_role("heading", name=title, exact=True)).to_be_visible()
+
+
+def wait_idle(page) -> None:
+    """Wait until Streamlit has finished the current run (its status widget disappears)."""
+    page.wait_for_timeout(150)
+    expect(page.locator("[data-testid='stStatusWidget']")).to_have_count(0)
+
+
+def tick_all(page, step_title: str) -> None:
+    wait_idle(page)
+    boxes = page.locator("[data-testid='stMain'] [data-testid='stCheckbox']")
+    expect(boxes.first).to_be_visible()
+    for _ in range(20):
+        unchecked = boxes.filter(has=page.locator("input:not(:checked)"))
+        if unchecked.count() == 0:
+            break
+        box = unchecked.first
+        label = box.inner_text()
+        box.locator("label").click()
+        expect(boxes.filter(has_text=label).get_by_role("checkbox")).to_be_checked()
+        wait_idle(page)
+    sidebar = page.locator("[data-testid='stSidebar']")
+    expect(sidebar.get_by_text(re.compile(rf"{re.escape(step_title)} · done"))).to_be_visible()
+
+
+def submit_connect(page, company: str) -> None:
+    form = page.locator("[data-testid='stForm']").filter(has=page.get_by_label("Company ID", exact=True))
+    form.get_by_label("Company ID", exact=True).fill(company)
+    form.get_by_label("Web Services user ID", exact=True).fill("routable_ws")
+    form.get_by_label("Password", exact=True).fill(PASSWORD)
+    form.get_by_role("button", name="Connect to Sage Intacct").click()
+
+
+def test_setup_journey(app_url, page):
+    # The first session after a server start opens a page by URL: it runs without app.py.
+    page.goto(f"{app_url}/connect")
+    expect(page.get_by_role("heading", name="Connect Sage Intacct to Routable")).to_be_visible()
+    page.get_by_label("Customer name", exact=True).fill("Journey Test Co")
+    page.get_by_role("button", name="Create workspace").click()
+    expect(page.get_by_role("heading", name="Connect", exact=True)).to_be_visible()
+    expect(page.get_by_text("Finish these first")).to_be_visible()
+    main = page.locator("[data-testid='stMain']")
+    expect(main.get_by_role("link", name="Step 1: Before you start")).to_be_visible()
+    expect(main.get_by_role("link", name="Step 5: Create the Web Services user")).to_be_visible()
+    shot(page, "0-direct-url")
+    assert "?ws=1" in page.url
+
+    # A fresh load of the entry point with the workspace in the URL picks up where we were.
+    page.goto(f"{app_url}/?ws=1")
+    expect(page.get_by_role("heading", name="Before you start", exact=True)).to_be_visible()
+    shot(page, "1-start")
+
+    tick_all(page, "Before you start")
+    open_step(page, 2, "Plan your connection")
+    page.get_by_text("Top level (all entities)", exact=True).click()
+    tick_all(page, "Plan your connection")
+    open_step(page, 3, "Find your Company ID and Entity ID")
+    tick_all(page, "Find your Company ID and Entity ID")
+    open_step(page, 4, "Turn on Web Services and authorize our sender ID")
+    expect(page.get_by_text("RoutableMPP", exact=True).first).to_be_visible()
+    tick_all(page, "Turn on Web Services and authorize our sender ID")
+    open_step(page, 5, "Create the Web Services user")
+    page.get_by_text("Role-based permissions", exact=True).first.click()
+    tick_all(page, "Create the Web Services user")
+    shot(page, "2-ws-user-done")
+
+    open_step(page, 6, "Connect")
+    submit_connect(page, "NOAUTH-DEMO")
+    diagnosis = page.get_by_test_id("stAlertContentError")
+    expect(diagnosis.get_by_text("Intacct has not authorized our sender ID yet")).to_be_visible()
+    back_link = "Go back to Step 4: Turn on Web Services and authorize our sender ID"
+    expect(page.get_by_text(back_link)).to_be_visible()
+    expect(page.get_by_label("Password", exact=True)).to_have_value("")
+    shot(page, "3-noauth")
+    assert_no_password(page)
+
+    submit_connect(page, "ACME-DEMO")
+    expect(page.get_by_text("The Web Services user can read everything Routable needs.")).to_be_visible()
+    expect(page.get_by_text("Signed in to ACME-DEMO at top level.")).to_be_visible()
+    shot(page, "4-connected")
+    assert_no_password(page)
+
+    page.locator("[data-testid='stSidebar']").get_by_text("Screen-share mode").click()
+    expect(page.get_by_text("Signed in to AC•••••O at top level.")).to_be_visible()
+    expect(page.locator("[data-testid='stMain']")).not_to_contain_text("ACME-DEMO")
+    expect(page.locator("[data-testid='stMain']")).not_to_contain_text("routable_ws")
+    shot(page, "5-screen-share")
+    assert_no_password(page)

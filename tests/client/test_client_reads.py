@@ -1,0 +1,209 @@
+"""Reads, paging, retries, concurrency and re-login against the real sandbox."""
+
+import logging
+import threading
+import time
+from collections import Counter
+
+import pytest
+
+from intacct import F, errors
+
+PASSWORD = "Demo-Passw0rd!"
+SENDER = ("RoutableMPP", "sandbox-sender-secret")
+
+
+def _login(connect, url, **options):
+    return connect(url, **options).login("ACME-DEMO", "routable_ws", PASSWORD)
+
+
+def test_login_follows_the_returned_endpoint_and_reports_expiry(sandbox, connect):
+    session = _login(connect, sandbox.url)
+    assert session.endpoint.endswith("/ia/xml/xmlgw.phtml")
+    assert session.company_id == "ACME-DEMO" and session.entity_id is None
+    session.count("VENDOR")
+    assert session.expires_at is not None
+
+
+def test_query_pages_at_2000_to_the_end(make_sandbox, connect):
+    box = make_sandbox(vendors=4001)
+    session = _login(connect, box.url)
+    before = box.stats.functions["query"]
+    records = list(session.query("VENDOR", ["RECORDNO", "VENDORID"], order_by="RECORDNO"))
+    assert box.stats.functions["query"] - before == 3
+    assert len(records) == 4001
+    assert len({r["RECORDNO"] for r in records}) == 4001
+    assert [r["RECORDNO"] for r in records] == sorted((r["RECORDNO"] for r in records), key=int)
+    assert session.count("VENDOR") == 4001
+
+
+def test_read_by_query_follows_read_more_at_1000(make_sandbox, connect):
+    box = make_sandbox(vendors=2001)
+    session = _login(connect, box.url)
+    records = list(session.read_by_query("VENDOR", ["RECORDNO", "NAME"]))
+    assert len(records) == 2001 and len({r["RECORDNO"] for r in records}) == 2001
+    assert box.stats.functions["readByQuery"] == 1
+    assert box.stats.functions["readMore"] == 2
+
+
+def test_page_sizes_beyond_the_gateway_limits_are_refused_locally(sandbox, connect):
+    session = _login(connect, sandbox.url)
+    with pytest.raises(ValueError):
+        session.query_page("VENDOR", ["RECORDNO"], page_size=2001)
+    with pytest.raises(ValueError):
+        list(session.read_by_query("VENDOR", page_size=1001))
+
+
+def test_records_are_flat_dicts_with_dotted_fields(sandbox, connect):
+    session = _login(connect, sandbox.url)
+    vendor = next(session.query("VENDOR", ["RECORDNO", "NAME", "DISPLAYCONTACT.EMAIL1"], page_size=5))
+    assert set(vendor) == {"RECORDNO", "NAME", "DISPLAYCONTACT.EMAIL1"}
+    assert all(isinstance(v, str) for v in vendor.values())
+    rbq = next(session.read_by_query("VENDOR", ["RECORDNO", "NAME"], page_size=5))
+    assert set(rbq) == {"RECORDNO", "NAME"}
+
+
+def test_filters_match_what_the_sandbox_holds(sandbox, connect):
+    session = _login(connect, sandbox.url)
+    all_accounts = sandbox.records("ACME-DEMO", "GLACCOUNT")
+    expected = sorted(
+        r["RECORDNO"] for r in all_accounts if r["STATUS"] == "active" and int(r["RECORDNO"]) > 50
+    )
+    got = [
+        r["RECORDNO"]
+        for r in session.query(
+            "GLACCOUNT", ["RECORDNO"], where=(F("STATUS") == "active") & (F("RECORDNO") > 50)
+        )
+    ]
+    assert sorted(got) == expected
+
+
+@pytest.mark.parametrize(
+    "hostile",
+    ["Tom & Jerry <Ltd>", "quote \" and ' both", "cdata ]]> end", "Müller Straße 東京", "x' OR '1'='1"],
+)
+def test_hostile_values_round_trip_exactly(make_sandbox, connect, hostile):
+    box = make_sandbox()
+    recordno = box.create_record("ACME-DEMO", "VENDOR", {"VENDORID": "HOSTILE-1", "NAME": hostile})
+    session = _login(connect, box.url)
+    found = list(session.query("VENDOR", ["RECORDNO", "NAME"], where=F("NAME") == hostile))
+    assert found == [{"RECORDNO": recordno, "NAME": hostile}]
+    found = list(session.read_by_query("VENDOR", ["RECORDNO", "NAME"], query=F("NAME") == hostile))
+    assert found == [{"RECORDNO": recordno, "NAME": hostile}]
+
+
+def test_hostile_login_values_are_escaped_not_parsed(sandbox, connect):
+    client = connect(sandbox.url)
+    with pytest.raises(errors.LoginError):  # a clean refusal, not an XML parse error
+        client.login("ACME<DEMO>&]]>", "routable_ws\"'", "pw</password><x>")
+    with pytest.raises(ValueError, match="control character"):
+        client.login("ACME-DEMO", "routable_ws", "bad\x01char")
+
+
+def test_5xx_and_dropped_connections_are_retried(make_sandbox, connect):
+    box = make_sandbox(vendors=3000, seed=11)
+    client = connect(box.url, max_retries=8)
+    session = client.login("ACME-DEMO", "routable_ws", PASSWORD)
+    box.set_faults("error5xx=0.3,drop=0.2")
+    records = list(session.query("VENDOR", ["RECORDNO"], page_size=500))
+    assert len(records) == 3000
+    assert client.stats.retries > 0
+
+
+def test_retry_after_is_honoured(make_sandbox, connect):
+    box = make_sandbox()
+    client = connect(box.url, max_retries=1, backoff_max=5.0)
+    session = client.login("ACME-DEMO", "routable_ws", PASSWORD)
+    box.set_faults("rate429=1")
+    started = time.monotonic()
+    with pytest.raises(errors.RateLimitError) as info:
+        session.count("VENDOR")
+    assert info.value.retry_after == 1.0
+    assert time.monotonic() - started >= 0.95
+
+
+def test_concurrency_limit_is_respected_through_retries(make_sandbox, connect):
+    box = make_sandbox(max_concurrent=2, latency_ms=60)
+    client = connect(box.url, max_retries=30, backoff_max=0.05)
+    session = client.login("ACME-DEMO", "routable_ws", PASSWORD)
+    results, failures = [], []
+
+    def work():
+        try:
+            results.append(session.count("VENDOR"))
+        except Exception as exc:  # pragma: no cover - reported below
+            failures.append(exc)
+
+    threads = [threading.Thread(target=work) for _ in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not failures and len(set(results)) == 1 and len(results) == 6
+    assert box.stats.rate_limited > 0
+    assert client.stats.retries > 0
+
+
+def test_expired_session_signs_in_again_once(sandbox, connect):
+    client = connect(sandbox.url)
+    session = client.login("ACME-DEMO", "routable_ws", PASSWORD)
+    first = session.count("VENDOR")
+    sandbox.expire_sessions()
+    assert session.count("VENDOR") == first
+    assert client.stats.relogins == 1
+
+
+def test_check_access_probes_every_object_in_one_request(sandbox, connect):
+    session = connect(sandbox.url).login("ACME-DEMO", "limited_ws", PASSWORD)
+    before = sandbox.stats.requests
+    outcome = session.check_access(["GLACCOUNT", "VENDOR", "APTERM", "NOSUCHOBJ"])
+    assert sandbox.stats.requests - before == 1
+    assert isinstance(outcome["GLACCOUNT"], errors.PermissionDeniedError)
+    assert outcome["VENDOR"] is None and outcome["APTERM"] is None
+    assert isinstance(outcome["NOSUCHOBJ"], errors.ObjectNotFoundError)
+
+
+def test_entities_listed_for_multi_entity_and_empty_for_single(sandbox, connect):
+    client = connect(sandbox.url)
+    acme = client.login("ACME-DEMO", "routable_ws", PASSWORD).list_entities()
+    assert [e["LOCATIONID"] for e in acme] == ["E100", "E200", "E300"]
+    assert client.login("SOLO-DEMO", "routable_ws", PASSWORD).list_entities() == []
+
+
+def test_lookup_lists_fields(sandbox, connect):
+    fields = _login(connect, sandbox.url).lookup("GLACCOUNT")
+    assert "ACCOUNTNO" in {f.get("ID") for f in fields}
+
+
+def test_no_password_in_logs_errors_or_reprs(sandbox, connect, caplog):
+    caplog.set_level(logging.DEBUG)
+    secret = "S3cr3t-Passw0rd-xyz"
+    client = connect(sandbox.url, sender=(SENDER[0], secret))
+    seen = [repr(client), str(client)]
+    with pytest.raises(errors.IntacctError) as info:
+        client.login("ACME-DEMO", "routable_ws", secret)
+    seen += [str(info.value), repr(info.value), str(info.value.errors)]
+    good = connect(sandbox.url)
+    session = good.login("ACME-DEMO", "routable_ws", PASSWORD)
+    seen += [repr(session), str(session.__dict__), repr(good)]
+    with pytest.raises(errors.LoginError) as info:
+        good.login("ACME-DEMO", "routable_ws", secret)
+    seen += [str(info.value), repr(info.value)]
+    blob = "\n".join(seen) + caplog.text
+    assert secret not in blob
+    assert PASSWORD not in blob and SENDER[1] not in blob
+    assert Counter(r.name for r in caplog.records)  # the client did log something
+
+
+def test_max_in_flight_keeps_threads_within_the_allowance(make_sandbox, connect):
+    box = make_sandbox(max_concurrent=2, latency_ms=40)
+    client = connect(box.url, max_in_flight=2)
+    session = client.login("ACME-DEMO", "routable_ws", PASSWORD)
+    threads = [threading.Thread(target=session.count, args=("VENDOR",)) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert box.stats.rate_limited == 0
+    assert client.stats.retries == 0
+    assert box.stats.max_in_flight["ACME-DEMO"] == 2

@@ -1,0 +1,23 @@
+import pytest
+
+from onboarding.masking import mask_identifier, mask_secret
+
+
+def test_keeps_first_two_and_last_character_behind_a_fixed_run():
+    assert mask_identifier("ACME-DEMO") == "AC•••••O"
+    assert mask_identifier("routable_ws") == "ro•••••s"
+
+
+def test_the_mask_does_not_reveal_the_length():
+    assert len(mask_identifier("ABCDEF")) == len(mask_identifier("ABCDEFGHIJKLMNOP"))
+
+
+@pytest.mark.parametrize("short", ["E100", "A", "ABCDE"])
+def test_short_values_are_fully_masked(short):
+    masked = mask_identifier(short)
+    assert set(masked) == {"•"}
+
+
+def test_empty_stays_empty_and_secrets_show_nothing():
+    assert mask_identifier("") == "" and mask_identifier(None) == ""
+    assert set(mask_secret("hunter2")) == {"•"}

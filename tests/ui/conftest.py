@@ -1,0 +1,40 @@
+"""AppTest fixtures: a temporary database and data folder per test."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+if str(ROOT) not in sys.path:  # the pages import `ui` and `onboarding` from the project root
+    sys.path.insert(0, str(ROOT))
+
+import pytest  # noqa: E402
+
+from onboarding.store import Store  # noqa: E402
+from tests.ui.harness import DEAD_ENDPOINT  # noqa: E402
+
+
+@pytest.fixture
+def app_env(tmp_path, monkeypatch):
+    """Point the app at temporary storage and at an endpoint that refuses connections."""
+    monkeypatch.setenv("ROUTABLE_DB_PATH", str(tmp_path / "onboarding.db"))
+    monkeypatch.setenv("ROUTABLE_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.delenv("ROUTABLE_VAULT_KEY", raising=False)
+    monkeypatch.setenv("INTACCT_SENDER_ID", "RoutableMPP")
+    monkeypatch.setenv("INTACCT_SENDER_PASSWORD", "sandbox-sender-secret")
+    monkeypatch.setenv("INTACCT_ENDPOINT", DEAD_ENDPOINT)
+    return tmp_path
+
+
+@pytest.fixture
+def sandbox_env(app_env, monkeypatch):
+    """No Intacct settings at all: the app runs in sandbox mode against its in-process sandbox."""
+    for name in ("INTACCT_SENDER_ID", "INTACCT_SENDER_PASSWORD", "INTACCT_ENDPOINT"):
+        monkeypatch.delenv(name, raising=False)
+    return app_env
+
+
+@pytest.fixture
+def store(app_env) -> Store:
+    return Store(app_env / "onboarding.db")

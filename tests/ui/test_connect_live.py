@@ -1,0 +1,167 @@
+"""The Connect step against the in-process sandbox (sandbox mode): real sign-ins over loopback HTTP."""
+
+import pytest
+
+from tests.ui.harness import (
+    DEMO_PASSWORD,
+    LOGIN_TIMEOUT,
+    finish_steps,
+    markdown_text,
+    open_app,
+    screen_text,
+    session_text,
+    sidebar_states,
+)
+
+GREEN = ":green[:material/check_circle:]"
+RED = ":red[:material/cancel:]"
+
+
+@pytest.fixture
+def ws(sandbox_env, store):
+    workspace = store.create_workspace("Acme Corp")
+    finish_steps(store, workspace, plan="entity")
+    return workspace
+
+
+def connect(at, ws, company, user, password=DEMO_PASSWORD, entity=""):
+    at.text_input(key=f"connect_company_{ws.id}").input(company)
+    if entity:
+        at.text_input(key=f"connect_entity_{ws.id}").input(entity)
+    at.text_input(key=f"connect_user_{ws.id}").input(user)
+    [password_field] = [t for t in at.text_input if t.label == "Password"]
+    password_field.input(password)
+    label = next(b.label for b in at.button if b.label in ("Connect to Sage Intacct", "Save and reconnect"))
+    next(b for b in at.button if b.label == label).click()
+    at.run(timeout=LOGIN_TIMEOUT)
+    assert not at.exception
+    return at
+
+
+def links(at):
+    return [link.proto.label for link in at.main.get("page_link")]
+
+
+def assert_password_nowhere(at, password=DEMO_PASSWORD):
+    assert password not in screen_text(at)
+    assert password not in session_text(at)
+    assert all(t.value in ("", None) for t in at.text_input if t.label == "Password")
+
+
+def test_a_company_that_has_not_authorized_us_leads_to_the_web_services_step(store, ws):
+    at = connect(open_app(ws, "connect"), ws, "NOAUTH-DEMO", "routable_ws")
+
+    assert any("not authorized our sender ID" in e.value for e in at.error)
+    assert "Go back to Step 4: Turn on Web Services and authorize our sender ID" in links(at)
+    assert "RoutableMPP" in markdown_text(at)  # the fix names the exact sender ID to add
+    assert any(c.value.startswith("Intacct error code, for support: ") for c in at.caption)
+    assert sidebar_states(at)["Turn on Web Services and authorize our sender ID"] == "needs attention"
+    assert sidebar_states(at)["Connect"] == "needs attention"
+    assert_password_nowhere(at)
+
+
+def test_a_wrong_password_leads_to_the_web_services_user_step(store, ws):
+    at = connect(open_app(ws, "connect"), ws, "ACME-DEMO", "routable_ws", password="Not-The-Password1")
+
+    assert any("did not accept the sign-in" in e.value for e in at.error)
+    assert "Go back to Step 5: Create the Web Services user" in links(at)
+    assert sidebar_states(at)["Create the Web Services user"] == "needs attention"
+    assert store.get_connection(ws.id) is None  # nothing is saved from a failed sign-in
+    assert_password_nowhere(at, "Not-The-Password1")
+
+
+def test_an_unknown_entity_leads_to_the_ids_step(store, ws):
+    at = connect(open_app(ws, "connect"), ws, "ACME-DEMO", "routable_ws", entity="E999")
+
+    assert any("refused the entity" in e.value for e in at.error)
+    assert "Go back to Step 3: Find your Company ID and Entity ID" in links(at)
+    assert_password_nowhere(at)
+
+
+def test_top_level_success_offers_the_entities_to_pick_from(store, ws):
+    at = connect(open_app(ws, "connect"), ws, "ACME-DEMO", "routable_ws")
+
+    assert any("Signed in to ACME-DEMO at top level" in s.value for s in at.success)
+    picker = at.selectbox(key=f"connect_entity_picker_{ws.id}_top")
+    assert picker.options[0] == "Top level (all entities)"
+    assert [option.split(" · ")[0] for option in picker.options[1:]] == ["E100", "E200", "E300"]
+    assert picker.value is None  # the plan is entity level: the user must choose
+
+    picker.select("E200").run()
+    next(b for b in at.button if b.label.startswith("Connect to E200")).click().run(timeout=LOGIN_TIMEOUT)
+
+    assert not at.exception
+    assert any("at entity E200" in s.value for s in at.success)
+    assert store.get_connection(ws.id).entity_id == "E200"
+    assert sidebar_states(at)["Connect"] == "done"
+    assert_password_nowhere(at)
+
+
+def test_preflight_is_all_green_for_a_full_access_user(store, ws):
+    at = connect(open_app(ws, "connect"), ws, "ACME-DEMO", "routable_ws", entity="E100")
+
+    assert any("can read everything Routable needs" in s.value for s in at.success)
+    text = markdown_text(at)
+    for label in ("GL accounts", "Vendors", "AP terms", "Departments"):
+        assert f"{GREEN} **{label}**" in text
+    assert RED not in text
+    assert "Step 7: Sync" in links(at)
+    assert_password_nowhere(at)
+
+
+def test_preflight_names_the_missing_gl_account_permission(store, ws):
+    at = connect(open_app(ws, "connect"), ws, "ACME-DEMO", "limited_ws", entity="E100")
+
+    assert any("cannot read: GL accounts" in e.value for e in at.error)
+    text = markdown_text(at)
+    assert f"{RED} **GL accounts**" in text
+    assert f"{GREEN} **Vendors**" in text
+    fix = next(m.value for m in at.markdown if m.value.startswith("> **Permission to add:**"))
+    assert "General Ledger" in fix and "Accounts" in fix and "List, View" in fix
+    assert sidebar_states(at)["Create the Web Services user"] == "needs attention"
+    assert "Step 7: Sync" not in links(at)
+
+
+def test_screen_share_mode_masks_ids_everywhere(store, ws):
+    at = connect(open_app(ws, "connect"), ws, "ACME-DEMO", "routable_ws", entity="E100")
+    assert "ACME-DEMO" in screen_text(at)
+
+    at.sidebar.toggle(key="screen_share_toggle").set_value(True).run()
+    text = screen_text(at)
+    assert "ACME-DEMO" not in text and "routable_ws" not in text
+    assert "AC•••••O" in text and "ro•••••s" in text
+
+    # The mode follows the user to other pages, and updating credentials starts from empty fields.
+    next(b for b in at.button if b.label == "Update credentials").click().run()
+    assert at.text_input(key=f"connect_company_{ws.id}").value == ""
+    assert "ACME-DEMO" not in screen_text(at)
+    at.switch_page("pages/ws_user.py").run()
+    assert at.sidebar.toggle(key="screen_share_toggle").value is True
+
+
+def test_update_credentials_keeps_all_other_progress(store, ws):
+    at = connect(open_app(ws, "connect"), ws, "ACME-DEMO", "routable_ws", entity="E100")
+    before = {key: p.checked for key, p in store.get_progress(ws.id).items()}
+
+    next(b for b in at.button if b.label == "Update credentials").click().run()
+    assert at.text_input(key=f"connect_company_{ws.id}").value == "ACME-DEMO"
+    at.text_input(key=f"connect_entity_{ws.id}").input("E300")
+    next(b for b in at.button if b.label == "Save and reconnect").click().run(timeout=LOGIN_TIMEOUT)
+
+    assert not at.exception
+    saved = store.get_connection(ws.id)
+    assert (saved.entity_id, saved.has_password, saved.status) == ("E300", True, "connected")
+    assert {key: p.checked for key, p in store.get_progress(ws.id).items()} == before
+    assert any("password unchanged" in e.message for e in store.events(ws.id, limit=5))
+    assert_password_nowhere(at)
+
+
+def test_sandbox_mode_lists_demo_sign_ins_but_hides_the_password_until_asked(store, ws):
+    at = open_app(ws, "connect")
+
+    assert any("Sandbox mode" in i.value for i in at.sidebar.info)
+    assert "| NOAUTH-DEMO | routable_ws |" in markdown_text(at)
+    assert DEMO_PASSWORD not in screen_text(at)
+
+    at.toggle(key="connect_show_demo_password").set_value(True).run()
+    assert DEMO_PASSWORD in [c.value for c in at.code]

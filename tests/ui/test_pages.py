@@ -1,0 +1,63 @@
+"""Every page renders, through the app and on its own, and shows its own guidance."""
+
+import pytest
+
+from onboarding.steps import SENDER_ID, STEP_KEYS, step
+from tests.ui.harness import finish_steps, markdown_text, open_app, open_page_directly
+
+
+@pytest.fixture
+def ready_workspace(store):
+    """A workspace whose checklist steps are all ticked, so no page is held back by prerequisites."""
+    ws = store.create_workspace("Acme Corp")
+    finish_steps(store, ws, plan="top")
+    for key in ("connect", "sync", "map"):
+        store.set_step_state(ws.id, key, "done")
+    return ws
+
+
+@pytest.mark.parametrize("page", STEP_KEYS)
+def test_each_page_renders_through_the_app(store, ready_workspace, page):
+    at = open_app(ready_workspace, page)
+
+    assert not at.exception
+    assert [t.value for t in at.title] == [step(page).title]
+    assert not at.error, [e.value for e in at.error]
+
+
+@pytest.mark.parametrize("page", STEP_KEYS)
+def test_each_page_file_sets_itself_up_without_app_py(store, ready_workspace, page):
+    at = open_page_directly(page, ready_workspace)
+
+    assert not at.exception
+    assert [t.value for t in at.title] == [step(page).title]
+    # The sidebar came from the guard: workspace switcher and the step list (as text: no navigation).
+    assert at.sidebar.selectbox(key="workspace_switcher").value == ready_workspace.id
+    sidebar_text = "\n".join(m.value for m in at.sidebar.markdown)
+    assert "1. Before you start · done" in sidebar_text
+
+
+def test_web_services_page_offers_our_sender_id_to_copy(store, ready_workspace):
+    at = open_app(ready_workspace, "web_services")
+
+    assert SENDER_ID in [c.value for c in at.code]
+    assert "Company › Setup › Company › Security › Web Services authorizations" in markdown_text(at)
+
+
+def test_ids_page_skips_the_entity_id_for_a_top_level_plan(store, ready_workspace):
+    at = open_app(ready_workspace, "ids")
+    assert any("no Entity ID" in s.value for s in at.success)
+
+    store.set_plan(ready_workspace.id, "entity")
+    at.run()
+    assert not any("no Entity ID" in s.value for s in at.success)
+    assert "Company › Setup › Entities" in markdown_text(at)
+
+
+def test_ws_user_page_lists_the_permissions_the_preflight_checks(store, ready_workspace):
+    at = open_app(ready_workspace, "ws_user")
+    text = markdown_text(at)
+
+    for label in ("GL accounts", "Vendors", "AP terms"):
+        assert f"| {label} |" in text
+    assert "| General Ledger | Accounts | List, View | Required |" in text

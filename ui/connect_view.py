@@ -1,0 +1,348 @@
+"""The Connect step on screen: the form, the live sign-in, the diagnosis, the entity picker, the preflight.
+
+All decisions (validation, sign-in, what to save, which step to flag) are made by
+onboarding.connection; this module only collects input and shows the outcome. What the user typed
+as a password lives in one widget, for one run: the widget's key changes after every submit, so
+the next page shows an empty field and the value is dropped from session state.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from onboarding.connect_form import FIELD_COMPANY, FIELD_ENTITY, FIELD_PASSWORD, FIELD_USER
+from onboarding.connection import ConnectOutcome, NotConnectedError, choose_entity, connect_workspace
+from onboarding.diagnosis import Diagnosis
+from onboarding.preflight import PreflightCheck
+from onboarding.steps import StepKey, step
+from onboarding.store import ConnectionSettings
+from ui.guard import PageContext, attention_banner
+from ui.nav import step_label, step_link
+from ui.safe import guarded
+
+TOP_LEVEL_LABEL = "Top level (all entities)"
+
+
+class _Keys:
+    """Session-state keys for one workspace, so switching customers never mixes their forms."""
+
+    def __init__(self, ws_id: int) -> None:
+        self.outcome = f"connect_outcome_{ws_id}"
+        self.entities = f"connect_entities_{ws_id}"
+        self.editing = f"connect_editing_{ws_id}"
+        self.nonce = f"connect_nonce_{ws_id}"
+        self.company = f"connect_company_{ws_id}"
+        self.entity = f"connect_entity_{ws_id}"
+        self.user = f"connect_user_{ws_id}"
+        self.form = f"connect_form_{ws_id}"
+        self.picker = f"connect_entity_picker_{ws_id}"
+        self.demo_password = "connect_show_demo_password"
+
+    def password(self) -> str:
+        return f"connect_password_{st.session_state.get(self.nonce, 0)}"
+
+
+# -- what is saved --------------------------------------------------------------------------------
+
+
+def _saved_summary(ctx: PageContext, saved: ConnectionSettings) -> None:
+    entity = saved.entity_id or TOP_LEVEL_LABEL
+    password = "saved, encrypted" if saved.has_password else "not saved"
+    st.markdown(
+        "| Company ID | Connected at | Web Services user | Password |\n|---|---|---|---|\n"
+        f"| {ctx.shown(saved.company_id)} | {entity} | {ctx.shown(saved.user_id)} | {password} |"
+    )
+    when = f" Last verified {saved.verified_at:%Y-%m-%d %H:%M} UTC." if saved.verified_at else ""
+    if saved.status == "connected":
+        st.success(f"Routable can sign in to this Intacct company.{when}", icon=":material/link:")
+    elif saved.status == "failed":
+        st.warning(
+            "The last connection attempt failed. The settings shown are the last ones that worked.",
+            icon=":material/warning:",
+        )
+
+
+@guarded
+def _start_editing(keys: _Keys, saved: ConnectionSettings | None, screen_share: bool) -> None:
+    st.session_state[keys.editing] = True
+    # In screen-share mode the fields start empty (blank keeps the saved value), so IDs stay off screen.
+    prefill = saved is not None and not screen_share
+    st.session_state[keys.company] = saved.company_id if prefill else ""
+    st.session_state[keys.entity] = saved.entity_id if prefill else ""
+    st.session_state[keys.user] = saved.user_id if prefill else ""
+
+
+@guarded
+def _stop_editing(keys: _Keys) -> None:
+    st.session_state[keys.editing] = False
+
+
+# -- the form -------------------------------------------------------------------------------------
+
+
+def _field_error(outcome: ConnectOutcome | None, field: str) -> None:
+    if outcome is not None and field in outcome.field_errors:
+        st.error(outcome.field_errors[field], icon=":material/edit:")
+
+
+def _form(ctx: PageContext, keys: _Keys, saved: ConnectionSettings | None) -> None:
+    outcome: ConnectOutcome | None = st.session_state.get(keys.outcome)
+    shown_errors = outcome if (outcome is not None and outcome.field_errors) else None
+    plan = ctx.workspace.plan
+    updating = saved is not None
+    keep_hint = (lambda value: f"Leave blank to keep {ctx.shown(value)}") if updating else (lambda value: "")
+    # While the screen is shared, what is typed into the ID fields shows as dots (the eye icon reveals it).
+    id_field_type = "password" if ctx.screen_share else "default"
+
+    with st.form(keys.form, border=True):
+        st.text_input(
+            "Company ID",
+            key=keys.company,
+            type=id_field_type,
+            placeholder=keep_hint(saved.company_id) if updating and ctx.screen_share else "e.g. ACME-CORP",
+            help="The ID you type when signing in to Intacct (Company › Setup › Company, ID field).",
+        )
+        _field_error(shown_errors, FIELD_COMPANY)
+        if plan == "top":
+            st.text_input(
+                "Entity ID",
+                value="",
+                key=f"{keys.entity}_off",
+                disabled=True,
+                placeholder="Not needed: you connect at top level",
+            )
+            st.caption("Your plan is a top-level connection, so there is no entity to enter.")
+        else:
+            st.text_input(
+                "Entity ID (optional)",
+                key=keys.entity,
+                placeholder="e.g. E100, or leave blank",
+                help="Leave it blank to connect at top level, or to pick the entity from a list right after "
+                "signing in.",
+            )
+            _field_error(shown_errors, FIELD_ENTITY)
+        st.text_input(
+            "Web Services user ID",
+            key=keys.user,
+            type=id_field_type,
+            placeholder=keep_hint(saved.user_id) if updating and ctx.screen_share else "e.g. Routable",
+            help="The Web Services user you created in the previous step.",
+        )
+        _field_error(shown_errors, FIELD_USER)
+        st.text_input(
+            "Password",
+            type="password",
+            key=keys.password(),
+            placeholder="Leave blank to keep the saved password" if updating and saved.has_password else "",
+            help="Sent to Intacct to sign in and stored encrypted. It is never shown again.",
+        )
+        _field_error(shown_errors, FIELD_PASSWORD)
+        label = "Save and reconnect" if updating else "Connect to Sage Intacct"
+        submitted = st.form_submit_button(label, type="primary")
+
+    if updating and st.session_state.get(keys.editing):
+        st.button("Cancel, keep the current connection", on_click=_stop_editing, args=(keys,))
+    if submitted:
+        _submit(ctx, keys, saved)
+
+
+def _submit(ctx: PageContext, keys: _Keys, saved: ConnectionSettings | None) -> None:
+    company = st.session_state.get(keys.company, "") or ""
+    entity = "" if ctx.workspace.plan == "top" else (st.session_state.get(keys.entity, "") or "")
+    user = st.session_state.get(keys.user, "") or ""
+    password = st.session_state.get(keys.password(), "") or ""
+    if saved is not None and ctx.screen_share:
+        # Fields started blank so nothing showed on screen; blank means "keep what is saved".
+        company = company or saved.company_id
+        user = user or saved.user_id
+    try:
+        with st.spinner("Signing in to Sage Intacct and checking permissions…"):
+            outcome = connect_workspace(
+                ctx.store, ctx.vault, ctx.platform, ctx.ws_id, company, entity, user, password or None
+            )
+    finally:
+        # Whatever happened, the typed password leaves session state and the next field is empty.
+        st.session_state.pop(keys.password(), None)
+        st.session_state[keys.nonce] = st.session_state.get(keys.nonce, 0) + 1
+    _remember(keys, outcome)
+    if outcome.ok:
+        st.session_state[keys.editing] = False
+    st.rerun()
+
+
+def _remember(keys: _Keys, outcome: ConnectOutcome) -> None:
+    st.session_state[keys.outcome] = outcome
+    if outcome.ok and outcome.top_level:
+        # Keep the list of entities so the picker still works after connecting to one of them.
+        st.session_state[keys.entities] = list(outcome.entities)
+
+
+# -- outcomes -------------------------------------------------------------------------------------
+
+
+def render_diagnosis(diagnosis: Diagnosis) -> None:
+    st.error(f"**{diagnosis.title}.** {diagnosis.message}", icon=":material/block:")
+    st.markdown(f"**How to fix it:** {diagnosis.fix}")
+    if diagnosis.step_key:
+        step_link(diagnosis.step_key, label=f"Go back to {step_label(step(diagnosis.step_key))}")
+    if diagnosis.retryable:
+        st.caption("This is usually temporary: trying again in a minute often works.")
+    if diagnosis.code:
+        st.caption(f"Intacct error code, for support: {diagnosis.code}")
+
+
+def render_preflight(checks: list[PreflightCheck]) -> None:
+    st.subheader("Permission check")
+    missing = [c for c in checks if not c.ok]
+    if not missing:
+        st.success(
+            "The Web Services user can read everything Routable needs.", icon=":material/check_circle:"
+        )
+    else:
+        names = ", ".join(c.label for c in missing)
+        st.error(
+            f"The Web Services user cannot read: {names}. Add the permissions listed below in Intacct, "
+            "then check again.",
+            icon=":material/lock:",
+        )
+    for check in checks:
+        mark = ":green[:material/check_circle:]" if check.ok else ":red[:material/cancel:]"
+        optional = "" if check.required else " *(optional)*"
+        st.markdown(f"{mark} **{check.label}**{optional} · {check.message}")
+        if not check.ok and check.fix:
+            st.markdown(f"> **Permission to add:** {check.fix}")
+        if not check.ok and check.code:
+            st.caption(f"Intacct error code: {check.code}")
+    if missing:
+        step_link(StepKey.WS_USER, label=f"Permissions are set on {step_label(step(StepKey.WS_USER))}")
+
+
+def _reconnect(ctx: PageContext, keys: _Keys, entity_id: str) -> None:
+    try:
+        with st.spinner("Signing in to Sage Intacct and checking permissions…"):
+            outcome = choose_entity(ctx.store, ctx.vault, ctx.platform, ctx.ws_id, entity_id)
+    except NotConnectedError as problem:
+        st.error(str(problem), icon=":material/link:")
+        return
+    _remember(keys, outcome)
+    st.rerun()
+
+
+def _entity_picker(ctx: PageContext, keys: _Keys, outcome: ConnectOutcome) -> None:
+    entities = st.session_state.get(keys.entities) or []
+    if not entities:
+        return
+    st.subheader("Choose where Routable connects")
+    names = {e.get("LOCATIONID", ""): e.get("NAME", "") for e in entities if e.get("LOCATIONID")}
+    options = [""] + list(names)
+
+    def label(entity_id: str) -> str:
+        if not entity_id:
+            return TOP_LEVEL_LABEL
+        return f"{entity_id} · {names[entity_id]}" if names.get(entity_id) else entity_id
+
+    if outcome.needs_entity:
+        st.info(
+            "Your plan is to connect to a single entity: pick it from your company's list.",
+            icon=":material/arrow_downward:",
+        )
+    current = outcome.entity_id if outcome.entity_id in names else ""
+    choice = st.selectbox(
+        "Connect Routable to",
+        options=options,
+        format_func=label,
+        index=None if outcome.needs_entity else options.index(current),
+        key=f"{keys.picker}_{outcome.entity_id or 'top'}",
+        help="Top level lets Routable work with every entity. An entity limits it to that entity's data.",
+    )
+    wants_change = choice is not None and choice != outcome.entity_id
+    if wants_change and st.button(f"Connect to {label(choice)}", type="primary", key=f"{keys.picker}_go"):
+        _reconnect(ctx, keys, choice)
+
+
+def _outcome(ctx: PageContext, keys: _Keys, outcome: ConnectOutcome) -> None:
+    if outcome.field_errors:
+        st.error("Some fields need a correction (see the messages under them). Nothing was sent to Intacct.")
+        return
+    if not outcome.ok:
+        if outcome.diagnosis is not None:
+            render_diagnosis(outcome.diagnosis)
+        return
+    where = f"entity {outcome.entity_id}" if outcome.entity_id else "top level"
+    st.success(f"Signed in to {ctx.shown(outcome.company_id)} at {where}.", icon=":material/link:")
+    if outcome.diagnosis is not None:
+        render_diagnosis(outcome.diagnosis)
+    _entity_picker(ctx, keys, outcome)
+    if outcome.preflight:
+        render_preflight(outcome.preflight)
+        if st.button("Check permissions again", key=f"{keys.picker}_recheck"):
+            _reconnect(ctx, keys, outcome.entity_id)
+    if outcome.ready and not outcome.needs_entity:
+        st.markdown("**You're connected.** Next, copy your Intacct data into Routable:")
+        step_link(StepKey.SYNC, icon=":material/arrow_forward:")
+
+
+# -- sandbox --------------------------------------------------------------------------------------
+
+
+def _demo_accounts(ctx: PageContext, keys: _Keys, expanded: bool) -> None:
+    accounts = ctx.platform.demo_accounts if ctx.platform else []
+    if not accounts:
+        return
+    with st.expander("Demo sign-ins for the sandbox", expanded=expanded, icon=":material/science:"):
+        st.write("The sandbox has a few practice companies. Each one shows a different situation:")
+        rows = "\n".join(
+            f"| {ctx.shown(a.company_id)} | {ctx.shown(a.user_id)} | {', '.join(a.entity_ids) or '—'} "
+            f"| {a.description} |"
+            for a in accounts
+        )
+        st.markdown("| Company ID | User ID | Entities | What it shows |\n|---|---|---|---|\n" + rows)
+        if ctx.screen_share:
+            st.caption("The demo password stays hidden in screen-share mode.")
+        elif st.toggle("Show the demo password", key=keys.demo_password):
+            st.code(accounts[0].password, language=None)
+
+
+# -- the page -------------------------------------------------------------------------------------
+
+
+def render_connect(ctx: PageContext) -> None:
+    keys = _Keys(ctx.ws_id)
+    if ctx.platform is None:
+        st.error(ctx.platform_problem, icon=":material/build:")
+        return
+    saved = ctx.store.get_connection(ctx.ws_id)
+    outcome: ConnectOutcome | None = st.session_state.get(keys.outcome)
+
+    # The result of the last attempt comes first, so it is in view right after pressing the button.
+    if outcome is not None:
+        _outcome(ctx, keys, outcome)
+        st.divider()
+    else:
+        # A new session (or a reload) has no live result: repeat what the last attempt left behind.
+        attention_banner(ctx)
+
+    if saved is not None:
+        st.subheader("Saved connection")
+        _saved_summary(ctx, saved)
+    editing = saved is None or saved.status != "connected" or st.session_state.get(keys.editing, False)
+    if not editing:
+        left, right = st.columns([1, 3])
+        left.button(
+            "Update credentials",
+            on_click=_start_editing,
+            args=(keys, saved, ctx.screen_share),
+            help="Change the user, password or entity. Everything else you have done stays as it is.",
+        )
+        if outcome is None and right.button("Check permissions again", key=f"{keys.picker}_recheck_saved"):
+            _reconnect(ctx, keys, saved.entity_id)
+        return
+
+    st.subheader("Sign-in details" if saved is None else "Update the sign-in details")
+    if saved is None:
+        st.write(
+            "Enter what you noted in the earlier steps. We check the format first, then sign in to "
+            "Intacct live and test each permission."
+        )
+    _demo_accounts(ctx, keys, expanded=saved is None and outcome is None)
+    _form(ctx, keys, saved)

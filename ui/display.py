@@ -1,0 +1,22 @@
+"""How identifiers appear on screen: in full normally, partly masked in screen-share mode."""
+
+from __future__ import annotations
+
+from onboarding.masking import mask_identifier
+
+
+def shown(value: str | None, screen_share: bool) -> str:
+    """The text to display for a Company ID, Entity ID or user ID."""
+    if not value:
+        return ""
+    return mask_identifier(value) if screen_share else value
+
+
+def redact(text: str, identifiers: list[str | None], screen_share: bool) -> str:
+    """Mask every occurrence of the given identifiers inside free text (audit messages, notes)."""
+    if not screen_share:
+        return text
+    # Longest first, so an ID that contains another is masked as a whole.
+    for value in sorted((v for v in identifiers if v), key=len, reverse=True):
+        text = text.replace(value, mask_identifier(value))
+    return text

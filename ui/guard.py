@@ -1,0 +1,179 @@
+"""The one call at the top of every page: set-up, workspace, sidebar, prerequisites.
+
+A page file can run without app.py around it (opened by URL as the first session after a server
+start, or on its own in a test), so nothing here assumes the entry point ran first.
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from dataclasses import dataclass, replace
+
+import streamlit as st
+
+from onboarding.platform import Platform, PlatformConfigError
+from onboarding.steps import STEPS, Step, step
+from onboarding.store import StepProgress, Store, Workspace
+from onboarding.vault import Vault, VaultError
+from ui import workspaces
+from ui.display import redact, shown
+from ui.nav import step_label, step_link
+from ui.resources import db_path, get_platform, get_store, get_vault
+from ui.safe import describe_for_log, report_unexpected
+from ui.sidebar import render_sidebar, screen_share_on
+
+log = logging.getLogger("routable.ui")
+
+APP_TITLE = "Sage Intacct setup · Routable"
+APP_ICON = ":material/explore:"
+
+
+@dataclass(frozen=True)
+class PageContext:
+    store: Store
+    vault: Vault
+    # None when our own Intacct settings are broken; platform_problem then says what to fix.
+    platform: Platform | None
+    workspace: Workspace
+    progress: dict[str, StepProgress]
+    screen_share: bool
+    step: Step
+    platform_problem: str = ""
+
+    @property
+    def ws_id(self) -> int:
+        return self.workspace.id
+
+    @property
+    def my_progress(self) -> StepProgress:
+        return self.progress[self.step.key]
+
+    def shown(self, value: str | None) -> str:
+        """An identifier as it may appear on screen right now."""
+        return shown(value, self.screen_share)
+
+    def refreshed(self) -> PageContext:
+        """The same context with the workspace and progress read again (after a change)."""
+        workspace = self.store.get_workspace(self.ws_id) or self.workspace
+        return replace(self, workspace=workspace, progress=self.store.get_progress(self.ws_id))
+
+
+def configure_page() -> None:
+    # An integer sidebar state sets its width: wide enough for the step titles in the step list.
+    st.set_page_config(page_title=APP_TITLE, page_icon=APP_ICON, layout="wide", initial_sidebar_state=420)
+
+
+def _fail_setup(message: str) -> None:
+    st.error(message, icon=":material/build:")
+    st.stop()
+
+
+def _open_store() -> Store:
+    try:
+        return get_store()
+    except (OSError, sqlite3.Error) as problem:
+        log.error("cannot open the progress database: %s", describe_for_log(problem))
+        _fail_setup(
+            f"The app cannot open its progress database at {db_path()}. Check that the folder exists and "
+            "is writable, or point the ROUTABLE_DB_PATH setting at a writable file, then reload."
+        )
+        raise  # unreachable: st.stop() ends the run
+
+
+def _open_vault() -> Vault:
+    try:
+        return get_vault()
+    except VaultError as problem:  # messages are written for people and never contain key material
+        _fail_setup(str(problem))
+        raise
+
+
+def _open_platform() -> tuple[Platform | None, str]:
+    try:
+        return get_platform(), ""
+    except PlatformConfigError as problem:
+        return None, str(problem)
+
+
+def _prerequisites_missing(definition: Step, progress: dict[str, StepProgress]) -> list[str]:
+    """Every unfinished step on the way here, earlier ones included, in the order they are done.
+
+    A step flagged for attention was completed once; the flag is advice, not a lock.
+    """
+    needed: set[str] = set()
+    pending = list(definition.prerequisites)
+    while pending:
+        key = pending.pop()
+        if key not in needed:
+            needed.add(key)
+            pending.extend(step(key).prerequisites)
+    return [s.key for s in STEPS if s.key in needed and progress[s.key].state == "todo"]
+
+
+def _explain_prerequisites(definition: Step, missing: list[str]) -> None:
+    st.title(definition.title)
+    st.info(
+        "This step builds on earlier ones. Finish these first, then come back:", icon=":material/explore:"
+    )
+    for key in missing:
+        step_link(key)
+
+
+def attention_banner(ctx: PageContext) -> None:
+    mine = ctx.my_progress
+    if mine.state != "attention":
+        return
+    connection = ctx.store.get_connection(ctx.ws_id)
+    ids = [connection.company_id, connection.user_id, connection.entity_id] if connection else []
+    note = redact(mine.note, ids, ctx.screen_share) if mine.note else "the last check found a problem"
+    st.warning(f"**This step needs attention:** {note}.", icon=":material/warning:")
+
+
+def page_setup(step_key: str) -> PageContext:
+    """Prepare the page for `step_key`; stops the run (after saying why) when the page cannot go on."""
+    configure_page()
+    definition = step(step_key)
+    try:
+        store = _open_store()
+        vault = _open_vault()
+        platform, platform_problem = _open_platform()
+        workspace = workspaces.current_workspace(store)
+        progress = store.get_progress(workspace.id) if workspace else None
+        render_sidebar(store, platform, workspace, progress)
+        if platform_problem:
+            st.sidebar.error(platform_problem, icon=":material/build:")
+        if workspace is None or progress is None:
+            workspaces.picker(store)
+            st.stop()
+        missing = _prerequisites_missing(definition, progress)
+        if missing:
+            _explain_prerequisites(definition, missing)
+            st.stop()
+        ctx = PageContext(
+            store=store,
+            vault=vault,
+            platform=platform,
+            workspace=workspace,
+            progress=progress,
+            screen_share=screen_share_on(),
+            step=definition,
+            platform_problem=platform_problem,
+        )
+        return ctx
+    except Exception as error:  # noqa: BLE001 - set-up must never show a traceback either
+        report_unexpected(error)
+        st.stop()
+        raise  # unreachable
+
+
+def page_heading(ctx: PageContext, *, show_attention: bool = True) -> None:
+    """Title, the step's one-line summary, and the flag a failed check left on this step, if any.
+
+    The Connect page passes show_attention=False: it shows the full diagnosis itself.
+    """
+    st.title(ctx.step.title)
+    st.caption(f"{step_label(ctx.step)} · {ctx.workspace.name}")
+    st.write(ctx.step.summary)
+    if show_attention:
+        attention_banner(ctx)

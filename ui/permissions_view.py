@@ -1,0 +1,121 @@
+"""The Web Services user step's two branches (role-based, user-based) and the permissions table."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from onboarding.preflight import PERMISSIONS, RIGHTS
+from onboarding.steps import (
+    MENU_ROLES,
+    MENU_WS_USERS,
+    SECURITY_MODEL_HINT,
+    SECURITY_MODELS,
+    SecurityModel,
+    StepKey,
+)
+from ui.guard import PageContext
+from ui.guidance import menu_path, numbered
+from ui.nav import step_link
+from ui.safe import guarded
+
+
+def permissions_table() -> None:
+    """What the Web Services user must be able to read, straight from the preflight's own table."""
+    rows = "\n".join(
+        f"| {p.label} | {p.application} | {p.permission} | {RIGHTS} | "
+        f"{'Required' if p.required else 'If you use it'} | {p.purpose} |"
+        for p in PERMISSIONS.values()
+    )
+    st.markdown(
+        "| Data | Intacct application | Permission | Tick | Needed | Used for |\n"
+        "|---|---|---|---|---|---|\n" + rows
+    )
+    notes = [p.note for p in PERMISSIONS.values() if p.note]
+    if notes:
+        st.caption(" ".join(notes))
+    st.caption(
+        "Routable only reads these lists during onboarding. When you connect, we test every line and "
+        "tell you exactly which one is missing."
+    )
+
+
+@guarded
+def _save_model(ctx: PageContext, widget_key: str) -> None:
+    ctx.store.set_security_model(ctx.ws_id, st.session_state.get(widget_key))
+
+
+def security_model_choice(ctx: PageContext) -> str | None:
+    """Ask once and remember: the instructions and the checklist follow the answer."""
+    widget_key = f"security_model_{ctx.ws_id}"
+    st.session_state[widget_key] = ctx.workspace.security_model
+    st.radio(
+        "How does your company grant permissions in Intacct?",
+        options=list(SECURITY_MODELS),
+        format_func=SECURITY_MODELS.get,
+        key=widget_key,
+        on_change=_save_model,
+        args=(ctx, widget_key),
+        horizontal=True,
+        help=SECURITY_MODEL_HINT,
+    )
+    if ctx.workspace.security_model is None:
+        st.caption(SECURITY_MODEL_HINT)
+    return ctx.workspace.security_model
+
+
+def role_based_steps() -> None:
+    menu_path(MENU_ROLES)
+    numbered(
+        [
+            "Either reuse a role that already has full access, or add a new role, for example "
+            "*Routable read access*.",
+            "For a new role: open its subscriptions, click **Permissions** next to each application in the "
+            "table below, and tick the rights shown. Save the role.",
+            f"Back in **{MENU_WS_USERS.replace(' > ', ' › ')}**, open the Routable user and assign the "
+            "role on its roles tab. Save.",
+        ]
+    )
+
+
+def user_based_steps() -> None:
+    menu_path(MENU_WS_USERS)
+    numbered(
+        [
+            "Open the Routable user and go to its subscriptions.",
+            "Click **Permissions** next to each application in the table below and tick the rights "
+            "shown.",
+            "Save the user.",
+        ]
+    )
+
+
+def branch_instructions(model: str | None) -> None:
+    """One branch when the model is known; both, in tabs, while it is not."""
+    if model == SecurityModel.ROLE:
+        role_based_steps()
+    elif model == SecurityModel.USER:
+        user_based_steps()
+    else:
+        role_tab, user_tab = st.tabs(
+            [SECURITY_MODELS[SecurityModel.ROLE], SECURITY_MODELS[SecurityModel.USER]]
+        )
+        with role_tab:
+            role_based_steps()
+        with user_tab:
+            user_based_steps()
+
+
+def plan_reminder(ctx: PageContext) -> None:
+    if ctx.workspace.plan == "entity":
+        st.markdown(
+            "**Entity access.** Your plan is to connect to one entity, so give the user access to that "
+            "entity on its entity tab."
+        )
+    elif ctx.workspace.plan == "top":
+        st.markdown(
+            "**Entity access.** Your plan is a top-level connection, so do not restrict the user to any "
+            "entity: leave its entity list empty."
+        )
+    else:
+        st.markdown("**Entity access** depends on your plan, which is not chosen yet:")
+        step_link(StepKey.PLAN)

@@ -1,0 +1,82 @@
+"""The long-lived objects every page needs: the progress store, the password vault and the platform.
+
+Each is built once per process and setting (st.cache_resource), keyed on the paths and settings it
+depends on, so tests that point ROUTABLE_DB_PATH or ROUTABLE_DATA_DIR at a temporary folder get their
+own objects instead of someone else's.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import streamlit as st
+
+from onboarding.platform import (
+    ENV_ENDPOINT,
+    ENV_SENDER_ID,
+    ENV_SENDER_PASSWORD,
+    Platform,
+    resolve_platform,
+)
+from onboarding.store import Store
+from onboarding.vault import ENV_KEY, Vault
+
+ENV_DB_PATH = "ROUTABLE_DB_PATH"
+ENV_DATA_DIR = "ROUTABLE_DATA_DIR"
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_DATA_DIR = PROJECT_ROOT / "data"
+DB_FILE_NAME = "onboarding.db"
+
+
+def data_dir() -> Path:
+    return Path(os.environ.get(ENV_DATA_DIR) or DEFAULT_DATA_DIR)
+
+
+def db_path() -> Path:
+    configured = os.environ.get(ENV_DB_PATH)
+    return Path(configured) if configured else data_dir() / DB_FILE_NAME
+
+
+def _secrets() -> object | None:
+    """st.secrets, or None when no secrets file exists (reading a missing file raises)."""
+    try:
+        found = st.secrets.load_if_toml_exists()
+    except Exception:  # noqa: BLE001 - a broken secrets file means "no secrets"; the owner sees the log
+        return None
+    return st.secrets if found else None
+
+
+@st.cache_resource(show_spinner=False)
+def _store(path: str) -> Store:
+    return Store(path)
+
+
+# The key material is part of the cache key only through its environment variable's presence and
+# a hash, so a changed key in tests or a rotation yields a fresh vault.
+@st.cache_resource(show_spinner=False)
+def _vault(directory: str, key_fingerprint: int) -> Vault:
+    return Vault.load(directory, os.environ, _secrets())
+
+
+@st.cache_resource(show_spinner=False)
+def _platform(settings: tuple[str, str, int]) -> Platform:
+    return resolve_platform(os.environ, _secrets())
+
+
+def get_store() -> Store:
+    return _store(str(db_path()))
+
+
+def get_vault() -> Vault:
+    return _vault(str(data_dir()), hash(os.environ.get(ENV_KEY, "")))
+
+
+def get_platform() -> Platform:
+    settings = (
+        os.environ.get(ENV_SENDER_ID, ""),
+        os.environ.get(ENV_ENDPOINT, ""),
+        hash(os.environ.get(ENV_SENDER_PASSWORD, "")),
+    )
+    return _platform(settings)

@@ -1,0 +1,130 @@
+"""Which customer workspace this browser session works on, and the widgets to pick or start one.
+
+The choice lives in session state and is mirrored in the URL (?ws=<id>), so a reload or a link
+shared with a colleague opens the same workspace.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from onboarding.store import InvalidInput, Store, Workspace
+from ui.safe import guarded
+
+SELECTED_KEY = "workspace_id"
+QUERY_PARAM = "ws"
+_SWITCHER_KEY = "workspace_switcher"
+
+
+def select_workspace(ws_id: int) -> None:
+    st.session_state[SELECTED_KEY] = ws_id
+    st.query_params[QUERY_PARAM] = str(ws_id)
+
+
+def forget_workspace() -> None:
+    st.session_state.pop(SELECTED_KEY, None)
+    if QUERY_PARAM in st.query_params:
+        del st.query_params[QUERY_PARAM]
+
+
+def current_workspace(store: Store) -> Workspace | None:
+    """The selected live workspace, or None; a stale or archived selection is dropped."""
+    ws_id = st.session_state.get(SELECTED_KEY)
+    if ws_id is None:
+        raw = st.query_params.get(QUERY_PARAM, "")
+        ws_id = int(raw) if raw.isdigit() else None
+    if ws_id is None:
+        return None
+    workspace = store.get_workspace(ws_id)
+    if workspace is None or workspace.archived:
+        forget_workspace()
+        return None
+    # Page switches drop query parameters; write it back so the URL keeps naming the workspace.
+    select_workspace(workspace.id)
+    return workspace
+
+
+@guarded
+def _create(store: Store, name_key: str, error_key: str) -> None:
+    """Form callback: create the workspace and select it, or keep the message for the form to show."""
+    try:
+        workspace = store.create_workspace(st.session_state.get(name_key, ""))
+    except InvalidInput as problem:
+        st.session_state[error_key] = problem.message
+        return
+    st.session_state.pop(error_key, None)
+    st.session_state[name_key] = ""
+    select_workspace(workspace.id)
+
+
+def creation_form(store: Store, form_key: str, *, container: object | None = None) -> None:
+    """A one-field form to start a workspace for a new customer."""
+    target = container if container is not None else st
+    name_key, error_key = f"{form_key}_name", f"{form_key}_error"
+    with target.form(form_key, border=False):
+        st.text_input(
+            "Customer name",
+            key=name_key,
+            max_chars=80,
+            placeholder="e.g. Acme Corporation",
+            help="Usually the customer's company name. You can have one workspace per customer.",
+        )
+        st.form_submit_button(
+            "Create workspace", type="primary", on_click=_create, args=(store, name_key, error_key)
+        )
+    if st.session_state.get(error_key):
+        target.error(st.session_state[error_key])
+
+
+@guarded
+def _switch() -> None:
+    chosen = st.session_state.get(_SWITCHER_KEY)
+    if chosen is not None:
+        select_workspace(chosen)
+
+
+def switcher(store: Store, current: Workspace) -> None:
+    """Sidebar select box to move between customers without losing anyone's progress."""
+    workspaces = store.list_workspaces()
+    names = {w.id: w.name for w in workspaces}
+    # Seed the widget from our own key each run: widget state alone does not survive page switches.
+    st.session_state[_SWITCHER_KEY] = current.id
+    st.selectbox(
+        "Customer workspace",
+        options=list(names),
+        format_func=lambda ws_id: names.get(ws_id, "?"),
+        key=_SWITCHER_KEY,
+        on_change=_switch,
+        help="Each customer's progress is saved separately; switch at any time.",
+    )
+
+
+def picker(store: Store) -> None:
+    """Main-area chooser shown when no workspace is selected yet."""
+    st.title("Connect Sage Intacct to Routable")
+    st.write(
+        "This guide walks you through connecting a customer's Sage Intacct company to Routable, step "
+        "by step. Progress is saved as you go, so you can stop and pick up where you left off."
+    )
+    workspaces = store.list_workspaces()
+    left, right = st.columns(2, gap="large")
+    with left:
+        st.subheader("Continue with a customer")
+        if workspaces:
+            names = {w.id: w.name for w in workspaces}
+            chosen = st.selectbox(
+                "Customer workspace",
+                options=list(names),
+                format_func=lambda ws_id: names[ws_id],
+                index=None,
+                placeholder="Choose a customer",
+                key="workspace_picker",
+            )
+            if st.button("Open workspace", disabled=chosen is None, key="workspace_open"):
+                select_workspace(chosen)
+                st.rerun()
+        else:
+            st.info("No workspaces yet. Start the first one on the right.", icon=":material/arrow_forward:")
+    with right:
+        st.subheader("Start a new customer")
+        creation_form(store, "workspace_create_main")
