@@ -27,6 +27,9 @@ log = logging.getLogger(__name__)
 # Steps that a connection attempt proves or disproves; their "attention" flags are re-decided each time.
 _VERIFIED_STEPS = (StepKey.IDS, StepKey.WEB_SERVICES, StepKey.WS_USER, StepKey.CONNECT)
 
+# Someone is watching a spinner: fail within seconds rather than spend minutes in the sync's backoff.
+INTERACTIVE_CLIENT_OPTIONS = {"max_retries": 2, "timeout": 20.0, "backoff_max": 2.0}
+
 
 class NotConnectedError(LookupError):
     """The workspace has no usable saved connection; str() is a message for the user."""
@@ -103,7 +106,7 @@ def connect_workspace(
 
     level = f"entity {entity_id}" if entity_id else "top level"
     log.info("workspace %s: signing in to company %s (%s) as %s", ws_id, company_id, level, user_id)
-    client = platform.client()
+    client = platform.client(**INTERACTIVE_CLIENT_OPTIONS)
     try:
         try:
             session = client.login(company_id, user_id, effective_password, entity_id=entity_id or None)

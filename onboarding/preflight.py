@@ -74,6 +74,13 @@ PERMISSIONS: dict[str, ObjectPermission] = {
 OBJECT_LABELS: dict[str, str] = {name: p.label for name, p in PERMISSIONS.items()}
 
 
+def _in_sentence(label: str) -> str:
+    """Lower-case a label for use mid-sentence, keeping acronyms such as GL and AP intact."""
+    first, _, rest = label.partition(" ")
+    first = first if first.isupper() else first.lower()
+    return f"{first} {rest}".strip()
+
+
 @dataclass(frozen=True)
 class PreflightCheck:
     object: str
@@ -113,14 +120,15 @@ def check_from_error(
 ) -> PreflightCheck:
     p = PERMISSIONS.get(object_name) or ObjectPermission(object_name, "", "", True, "")
     if error is None:
-        return PreflightCheck(object_name, p.label, True, f"Can read {p.label.lower()}.", "", p.required)
+        readable = f"Can read {_in_sentence(p.label)}."
+        return PreflightCheck(object_name, p.label, True, readable, "", p.required)
     code = error.code or ""
     if isinstance(error, errors.PermissionDeniedError):
         return PreflightCheck(
             object_name,
             p.label,
             False,
-            f"The Web Services user may not read {p.label.lower()}, which we need for {p.purpose}.",
+            f"The Web Services user may not read {_in_sentence(p.label)}, which we need for {p.purpose}.",
             permission_fix(object_name, security_model) if object_name in PERMISSIONS else "",
             p.required,
             code,
@@ -131,7 +139,7 @@ def check_from_error(
                 object_name,
                 p.label,
                 True,
-                f"Your company does not use {p.label.lower()}; nothing to do.",
+                f"Your company does not use {_in_sentence(p.label)}; nothing to do.",
                 "",
                 p.required,
                 code,
@@ -149,7 +157,7 @@ def check_from_error(
         object_name,
         p.label,
         False,
-        f"Intacct could not check access to {p.label.lower()} this time.",
+        f"Intacct could not check access to {_in_sentence(p.label)} this time.",
         "Run the check again in a minute. If it keeps failing, contact Routable support.",
         p.required,
         code,

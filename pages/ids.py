@@ -5,7 +5,7 @@ import streamlit as st
 from onboarding.steps import MENU_COMPANY_INFO, MENU_ENTITIES, StepKey
 from ui.checklist import completion_note, render_checklist
 from ui.guard import page_heading, page_setup
-from ui.guidance import menu_path
+from ui.guidance import demo_companies, menu_path, sandbox_hint
 from ui.safe import friendly_errors
 
 ctx = page_setup(StepKey.IDS)
@@ -45,5 +45,6 @@ should connect to. A company with a single entity has no such list and needs no 
 company's entities and you pick one from the list.
 """
         )
+    sandbox_hint(ctx, "nothing to look up. The practice companies are " + demo_companies(ctx) + ".")
     render_checklist(ctx)
     completion_note(ctx, StepKey.WEB_SERVICES)

@@ -5,7 +5,7 @@ import streamlit as st
 from onboarding.steps import MENU_SUBSCRIPTIONS, MENU_WS_AUTHORIZATIONS, SENDER_ID, StepKey
 from ui.checklist import completion_note, render_checklist
 from ui.guard import page_heading, page_setup
-from ui.guidance import copy_value, menu_path, numbered
+from ui.guidance import copy_value, menu_path, numbered, sandbox_hint
 from ui.safe import friendly_errors
 
 ctx = page_setup(StepKey.WEB_SERVICES)
@@ -45,6 +45,12 @@ with friendly_errors():
   sign in separately for API requests, leave it off. Turned on, it makes every connection fail even
   though everything else is right.""",
         icon=":material/warning:",
+    )
+    sandbox_hint(
+        ctx,
+        f"the practice companies have authorized {SENDER_ID} already, except one that leaves it out on "
+        "purpose, so you can see how a missing authorization is reported. The demo list on the Connect step "
+        "says which.",
     )
     render_checklist(ctx)
     completion_note(ctx, StepKey.WS_USER)

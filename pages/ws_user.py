@@ -5,7 +5,7 @@ import streamlit as st
 from onboarding.steps import MENU_WS_USERS, StepKey
 from ui.checklist import completion_note, render_checklist
 from ui.guard import page_heading, page_setup
-from ui.guidance import copy_value, menu_path, numbered
+from ui.guidance import copy_value, demo_users, menu_path, numbered, sandbox_hint
 from ui.permissions_view import (
     branch_instructions,
     permissions_table,
@@ -51,5 +51,6 @@ with friendly_errors():
         "shows it again. If you lose it, reset it in Intacct and use *Update credentials* on the Connect "
         "step."
     )
+    sandbox_hint(ctx, "the Web Services users exist already:\n" + demo_users(ctx))
     render_checklist(ctx)
     completion_note(ctx, StepKey.CONNECT)

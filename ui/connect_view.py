@@ -174,7 +174,7 @@ def _remember(keys: _Keys, outcome: ConnectOutcome) -> None:
     st.session_state[keys.outcome] = outcome
     if outcome.ok and outcome.top_level:
         # Keep the list of entities so the picker still works after connecting to one of them.
-        st.session_state[keys.entities] = list(outcome.entities)
+        st.session_state[keys.entities] = (outcome.company_id, list(outcome.entities))
 
 
 # -- outcomes -------------------------------------------------------------------------------------
@@ -229,8 +229,8 @@ def _reconnect(ctx: PageContext, keys: _Keys, entity_id: str) -> None:
 
 
 def _entity_picker(ctx: PageContext, keys: _Keys, outcome: ConnectOutcome) -> None:
-    entities = st.session_state.get(keys.entities) or []
-    if not entities:
+    company_id, entities = st.session_state.get(keys.entities) or ("", [])
+    if not entities or company_id != outcome.company_id:
         return
     st.subheader("Choose where Routable connects")
     names = {e.get("LOCATIONID", ""): e.get("NAME", "") for e in entities if e.get("LOCATIONID")}

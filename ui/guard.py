@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 import sqlite3
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import streamlit as st
 
@@ -52,11 +52,6 @@ class PageContext:
     def shown(self, value: str | None) -> str:
         """An identifier as it may appear on screen right now."""
         return shown(value, self.screen_share)
-
-    def refreshed(self) -> PageContext:
-        """The same context with the workspace and progress read again (after a change)."""
-        workspace = self.store.get_workspace(self.ws_id) or self.workspace
-        return replace(self, workspace=workspace, progress=self.store.get_progress(self.ws_id))
 
 
 def configure_page() -> None:
@@ -150,7 +145,7 @@ def page_setup(step_key: str) -> PageContext:
         if missing:
             _explain_prerequisites(definition, missing)
             st.stop()
-        ctx = PageContext(
+        return PageContext(
             store=store,
             vault=vault,
             platform=platform,
@@ -160,7 +155,6 @@ def page_setup(step_key: str) -> PageContext:
             step=definition,
             platform_problem=platform_problem,
         )
-        return ctx
     except Exception as error:  # noqa: BLE001 - set-up must never show a traceback either
         report_unexpected(error)
         st.stop()

@@ -173,11 +173,22 @@ _ACME_SITES = (
     ("L110", "Chicago Plant", "E100"),
     ("L120", "Austin Office", "E100"),
     ("L130", "Denver Warehouse", "E100"),
+    ("L140", "Milwaukee Distribution Center", "E100"),
+    ("L150", "Atlanta Sales Office", "E100"),
+    ("L160", "Seattle Engineering Hub", "E100"),
+    ("L170", "Phoenix Service Center", "E100"),
+    ("L180", "Boston Research Lab", "E100"),
     ("L210", "Frankfurt Office", "E200"),
     ("L220", "München Lab", "E200"),
+    ("L230", "Paris Sales Office", "E200"),
+    ("L240", "Wien Service Center", "E200"),
+    ("L250", "Rotterdam Logistics Hub", "E200"),
     ("L310", "Toronto Office", "E300"),
     ("L320", "Vancouver Depot", "E300"),
+    ("L330", "Montréal Office", "E300"),
+    ("L340", "Calgary Field Office", "E300"),
     ("L900", "Remote Workforce", ""),
+    ("L910", "Trade Show Booth", ""),
 )
 _SOLO_SITES = (("HQ", "Headquarters", ""), ("WH1", "Main Warehouse", ""), ("REMOTE", "Remote Staff", ""))
 
@@ -311,7 +322,4 @@ class Directory:
 
     def sender_ok(self, sender_id: str, password: str) -> bool:
         expected = self.senders.get(sender_id)  # sender IDs are case-sensitive
-        if expected is None:
-            hmac.compare_digest(password.encode(), password.encode())
-            return False
-        return hmac.compare_digest(expected.encode(), password.encode())
+        return expected is not None and hmac.compare_digest(expected.encode(), password.encode())

@@ -25,7 +25,6 @@ from .xmlparse import Node
 from .xmlwrite import attributes, element, esc, esc_attr, records_xml
 
 READ_BY_QUERY_MAX_PAGE = 1000
-QUERY_MAX_PAGE = 2000
 DEFAULT_PAGE = 100
 
 

@@ -94,6 +94,29 @@ class Admitted:
         return all(isinstance(op, Refused) for op in self.operations)
 
 
+@dataclass
+class ResultEntry:
+    """One function's <result>."""
+
+    status: str
+    function: str
+    controlid: str
+    body: str = ""
+    errors: list[ErrorItem] = field(default_factory=list)
+    raw: Outcome | None = None
+
+    def abort(self) -> None:
+        self.status, self.body, self.raw = "aborted", "", None
+        self.errors = [messages.rolled_back()]
+
+    def xml(self) -> str:
+        return (
+            f"<result>{element('status', self.status)}{element('function', self.function)}"
+            f"{element('controlid', self.controlid)}{self.body}"
+            f"{errormessage(self.errors) if self.errors else ''}</result>"
+        )
+
+
 def envelope(inner: str) -> bytes:
     return f"{XML_DECLARATION}<response>{inner}</response>".encode()
 
@@ -154,6 +177,7 @@ class Gateway:
         echo = ControlEcho(
             senderid=control.text_of("senderid") if control is not None else "",
             controlid=control.text_of("controlid") if control is not None else "",
+            # uniqueid=true only guards writes against replays; the sandbox serves reads, so it is echoed.
             uniqueid=control.text_of("uniqueid", "false") if control is not None else "",
             dtdversion=control.text_of("dtdversion", "3.0") if control is not None else "",
         )
@@ -244,24 +268,24 @@ class Gateway:
 
     def refusal(self, admitted: Admitted) -> Reply:
         """The reply when no operation got past authentication."""
-        return Reply(200, self._render(admitted, "", {}), auth_rejected=True)
+        return Reply(200, self._render(admitted, {}), auth_rejected=True)
 
     # -- step 3: results ------------------------------------------------------------------------------
 
     def run(self, admitted: Admitted, endpoint: str, executed: list[str]) -> Reply:
         """Run every admitted operation; `executed` collects the names of the functions attempted."""
-        outcomes: dict[int, list[tuple[str, str, str, str, list[ErrorItem], Outcome | None]]] = {}
+        outcomes: dict[int, list[ResultEntry]] = {}
         for index, operation in enumerate(admitted.operations):
             if isinstance(operation, Authorized):
                 outcomes[index] = self._run_operation(operation, endpoint, executed)
         # A lone query asking for json or csv is answered with the bare data, no envelope.
-        if len(outcomes) == 1 and len(admitted.operations) == 1:
-            only = outcomes[0]
-            if len(only) == 1 and only[0][0] == "success" and only[0][5] and only[0][5].raw_body is not None:
-                return Reply(200, only[0][5].raw_body, content_type=only[0][5].raw_type)
-        return Reply(200, self._render(admitted, endpoint, outcomes))
+        if len(admitted.operations) == 1 and len(outcomes.get(0, ())) == 1:
+            raw = outcomes[0][0].raw
+            if raw is not None and raw.raw_body is not None:
+                return Reply(200, raw.raw_body, content_type=raw.raw_type)
+        return Reply(200, self._render(admitted, outcomes))
 
-    def _run_operation(self, operation: Authorized, endpoint: str, executed: list[str]):
+    def _run_operation(self, operation: Authorized, endpoint: str, executed: list[str]) -> list[ResultEntry]:
         context = CallContext(
             operation.company,
             operation.user,
@@ -271,48 +295,42 @@ class Gateway:
             self.sessions,
             self.results,
         )
-        entries: list[list] = []
+        entries: list[ResultEntry] = []
         failed_at: int | None = None
         transaction = operation.operation.attrs.get("transaction") == "true"
         calls = [f for content in operation.operation.findall("content") for f in content.findall("function")]
         for position, function in enumerate(calls):
             body = function.children[0]
-            controlid = function.attrs.get("controlid", "")
+            entry = ResultEntry("success", body.tag, function.attrs.get("controlid", ""))
+            entries.append(entry)
             if transaction and failed_at is not None:
-                entries.append(["aborted", body.tag, controlid, "", [messages.rolled_back()], None])
+                entry.abort()
                 continue
             executed.append(body.tag)
             try:
                 handler = HANDLERS.get(body.tag)
                 if handler is None:
                     raise FunctionFailed(messages.not_simulated(body.tag))
-                outcome = handler(context, body)
-                entries.append(["success", body.tag, controlid, outcome.body, [], outcome])
+                entry.raw = handler(context, body)
+                entry.body = entry.raw.body
             except FunctionFailed as failed:
-                entries.append(["failure", body.tag, controlid, "", failed.errors, None])
-                failed_at = position if failed_at is None else failed_at
+                entry.status, entry.errors = "failure", failed.errors
             except Exception:  # a sandbox bug must still produce a gateway-shaped reply
                 log.exception("function %s failed inside the sandbox", body.tag)
-                entries.append(
-                    [
-                        "failure",
-                        body.tag,
-                        controlid,
-                        "",
-                        [ErrorItem("DL02000001", "There was an error processing the request.")],
-                        None,
-                    ]
-                )
-                failed_at = position if failed_at is None else failed_at
+                entry.status = "failure"
+                entry.errors = [ErrorItem("DL02000001", "There was an error processing the request.")]
+            if entry.status == "failure" and failed_at is None:
+                failed_at = position
         if transaction and failed_at is not None:
-            for position, entry in enumerate(entries):
+            # All or nothing: the work done before the failure is rolled back too.
+            for position, entry in enumerate(entries[: failed_at + 1]):
                 if position < failed_at:
-                    entries[position] = ["aborted", entry[1], entry[2], "", [messages.rolled_back()], None]
-                elif position == failed_at:
-                    entry[4] = [*entry[4], messages.rolled_back()]
-        return [tuple(entry) for entry in entries]
+                    entry.abort()
+                else:
+                    entry.errors = [*entry.errors, messages.rolled_back()]
+        return entries
 
-    def _render(self, admitted: Admitted, endpoint: str, outcomes: dict) -> bytes:
+    def _render(self, admitted: Admitted, outcomes: dict[int, list[ResultEntry]]) -> bytes:
         parts = [admitted.request.control.xml("success")]
         now = datetime.now(UTC)
         for index, operation in enumerate(admitted.operations):
@@ -333,11 +351,6 @@ class Gateway:
                     f"{element('sessiontimestamp', iso_with_offset(now))}"
                     f"{element('sessiontimeout', iso_with_offset(timeout))}</authentication>"
                 )
-                for status, function, controlid, body, errors, _ in outcomes.get(index, ()):
-                    parts.append(
-                        f"<result>{element('status', status)}{element('function', function)}"
-                        f"{element('controlid', controlid)}{body}"
-                        f"{errormessage(errors) if errors else ''}</result>"
-                    )
+                parts.extend(entry.xml() for entry in outcomes.get(index, ()))
             parts.append("</operation>")
         return envelope("".join(parts))

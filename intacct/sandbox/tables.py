@@ -177,7 +177,6 @@ class Table:
             recno = self._next_recno
             self._next_recno += 1
             record["RECORDNO"] = str(recno)
-            record.setdefault("WHENCREATED", stamp)
             if not clean.get("WHENCREATED"):
                 record["WHENCREATED"] = stamp
             record["WHENMODIFIED"] = stamp

@@ -2,6 +2,7 @@
 
 import pytest
 
+import intacct
 from intacct import errors
 from onboarding.diagnosis import diagnose
 from onboarding.steps import SENDER_ID
@@ -70,3 +71,43 @@ def test_our_side_and_transient_errors_say_there_is_nothing_to_fix_in_intacct():
     for error in (errors.SenderCredentialsError("x"), errors.TransportError("x"), errors.RateLimitError("x")):
         assert "Nothing to change in Intacct" in diagnose(error).fix
     assert "support" in diagnose(errors.SenderCredentialsError("x")).fix
+
+
+@pytest.mark.parametrize(
+    ("company", "user", "password", "entity", "sender_password", "error_class", "step_key"),
+    [
+        (
+            "NOAUTH-DEMO",
+            "routable_ws",
+            "Demo-Passw0rd!",
+            None,
+            None,
+            errors.SenderNotAuthorizedError,
+            "web_services",
+        ),
+        ("ACME-DEMO", "routable_ws", "wrong", None, None, errors.LoginError, "ws_user"),
+        ("ACME-DEMO", "routable_ws", "Demo-Passw0rd!", "E999", None, errors.EntityError, "ids"),
+        ("ACME-DEMO", "entity_ws", "Demo-Passw0rd!", None, None, errors.EntityError, "ids"),
+        (
+            "ACME-DEMO",
+            "routable_ws",
+            "Demo-Passw0rd!",
+            None,
+            "wrong-sender",
+            errors.SenderCredentialsError,
+            None,
+        ),
+    ],
+)
+def test_real_sign_in_errors_from_the_sandbox(
+    sandbox, company, user, password, entity, sender_password, error_class, step_key
+):
+    with (
+        intacct.IntacctClient(
+            SENDER_ID, sender_password or "sandbox-sender-secret", endpoint=sandbox.url, backoff_base=0.001
+        ) as client,
+        pytest.raises(errors.IntacctError) as info,
+    ):
+        client.login(company, user, password, entity_id=entity)
+    assert type(info.value) is error_class
+    assert diagnose(info.value, entity_id=entity).step_key == step_key

@@ -124,12 +124,12 @@ def test_endpoint_follows_the_host_the_client_used(sandbox):
 
 
 def test_expired_sessions_are_invalid_and_sliding_timeout_extends(make_sandbox):
-    box = make_sandbox(vendors=5, accounts=5, session_timeout_s=0.3)
+    box = make_sandbox(vendors=5, accounts=5, session_timeout_s=0.5)
     first = new_session(box.url)
-    for _ in range(3):  # each use pushes expiry further: 0.45 s in total, yet never 0.3 s idle
-        time.sleep(0.15)
+    for _ in range(3):  # each use pushes expiry further: 0.6 s in total, yet never 0.5 s idle
+        time.sleep(0.2)
         assert only_result(call(box.url, query("APTERM", ["NAME"], pagesize=1), auth=session(first)))
-    time.sleep(0.4)
+    time.sleep(0.6)
     root = call(box.url, query("APTERM", ["NAME"], pagesize=1), auth=session(first))
     assert errors(root.find("operation"))[0]["description2"] == "Invalid session"
     second = new_session(box.url)

@@ -41,7 +41,7 @@ def test_keep_alive_serves_many_requests_on_one_connection(sandbox):
 
 
 def test_requests_beyond_the_limit_get_429_with_retry_after(make_sandbox):
-    box = make_sandbox(max_concurrent=2, latency_ms=400, **SMALL)
+    box = make_sandbox(max_concurrent=2, latency_ms=800, **SMALL)
     with ThreadPoolExecutor(max_workers=5) as pool:
         responses = list(pool.map(lambda _: post(box.url, PING), range(5)))
     statuses = sorted(r.status_code for r in responses)

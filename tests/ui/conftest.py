@@ -2,17 +2,10 @@
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
+import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-if str(ROOT) not in sys.path:  # the pages import `ui` and `onboarding` from the project root
-    sys.path.insert(0, str(ROOT))
-
-import pytest  # noqa: E402
-
-from onboarding.store import Store  # noqa: E402
-from tests.ui.harness import DEAD_ENDPOINT  # noqa: E402
+from onboarding.store import Store
+from tests.ui.harness import DEAD_ENDPOINT
 
 
 @pytest.fixture

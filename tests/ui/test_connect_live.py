@@ -137,6 +137,8 @@ def test_screen_share_mode_masks_ids_everywhere(store, ws):
     assert "ACME-DEMO" not in screen_text(at)
     at.switch_page("pages/ws_user.py").run()
     assert at.sidebar.toggle(key="screen_share_toggle").value is True
+    assert "ro•••••s at AC•••••O" in markdown_text(at) + "".join(i.value for i in at.info)
+    assert "routable_ws" not in screen_text(at) and "ACME-DEMO" not in screen_text(at)
 
 
 def test_update_credentials_keeps_all_other_progress(store, ws):
@@ -154,6 +156,13 @@ def test_update_credentials_keeps_all_other_progress(store, ws):
     assert {key: p.checked for key, p in store.get_progress(ws.id).items()} == before
     assert any("password unchanged" in e.message for e in store.events(ws.id, limit=5))
     assert_password_nowhere(at)
+
+
+def test_sandbox_mode_names_the_practice_companies_on_the_ids_step(store, ws):
+    at = open_app(ws, "ids")
+
+    hint = next(i.value for i in at.info if i.value.startswith("**In the sandbox:**"))
+    assert "ACME-DEMO (entities E100, E200, E300)" in hint and "NOAUTH-DEMO" in hint
 
 
 def test_sandbox_mode_lists_demo_sign_ins_but_hides_the_password_until_asked(store, ws):

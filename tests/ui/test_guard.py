@@ -133,3 +133,18 @@ def test_a_broken_sender_configuration_names_the_setting(store, monkeypatch):
     assert not at.exception
     assert any("INTACCT_SENDER_PASSWORD" in e.value for e in at.error)
     assert "Company ID" not in [t.label for t in at.text_input]
+
+
+def test_a_failing_callback_shows_a_calm_message_too(store, monkeypatch):
+    ws = store.create_workspace("Acme Corp")
+    at = open_app(ws)
+
+    def locked(self, *args, **kwargs):
+        raise OSError("database is locked at /secret/path")
+
+    monkeypatch.setattr(Store, "set_checked", locked)
+    at.checkbox(key=f"check_{ws.id}_start_two_tabs").check().run()
+
+    assert not at.exception
+    assert any("Something went wrong" in e.value for e in at.error)
+    assert not any("/secret/path" in e.value for e in at.error)
