@@ -221,14 +221,7 @@ class IntacctClient:
         return delay
 
     def _single(self, endpoint: str, auth_xml: str, body: str) -> _xml.Result:
-        reply = self._execute(endpoint, auth_xml, [_xml.Function(str(uuid.uuid4()), body)])
-        if not reply.results:
-            raise errors.ResponseParseError("The reply has no <result> for the function sent.")
-        result = reply.results[0]
-        if result.error is not None:
-            raise result.error
-        result.auth = reply.auth  # type: ignore[attr-defined]
-        return result
+        return _only_result(self._execute(endpoint, auth_xml, [_xml.Function(str(uuid.uuid4()), body)]))
 
     def _execute(
         self,
@@ -320,6 +313,16 @@ class IntacctClient:
             raise
 
 
+def _only_result(reply: _xml.Reply) -> _xml.Result:
+    """The result of a one-function request, raising its error if it failed."""
+    if not reply.results:
+        raise errors.ResponseParseError("The reply has no <result> for the function sent.")
+    result = reply.results[0]
+    if result.error is not None:
+        raise result.error
+    return result
+
+
 def _retry_after(value: str | None) -> float | None:
     try:
         return max(0.0, float(value)) if value else None
@@ -396,13 +399,7 @@ class Session:
             self._session_id = _Hidden(fresh["session_id"])
 
     def _one(self, body: str) -> _xml.Result:
-        reply = self._call([_xml.Function(str(uuid.uuid4()), body)])
-        if not reply.results:
-            raise errors.ResponseParseError("The reply has no <result> for the function sent.")
-        result = reply.results[0]
-        if result.error is not None:
-            raise result.error
-        return result
+        return _only_result(self._call([_xml.Function(str(uuid.uuid4()), body)]))
 
     # ------------------------------------------------------------------------------ reads
 
