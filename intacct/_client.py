@@ -10,13 +10,16 @@ retried: repeating it can lock the user out.
 from __future__ import annotations
 
 import ipaddress
+import itertools
 import logging
 import random
 import re
 import threading
 import time
 import uuid
+from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from urllib.parse import urlsplit
@@ -230,6 +233,7 @@ class IntacctClient:
         functions: list[_xml.Function],
         *,
         transaction: bool = False,
+        lane: threading.Semaphore | None = None,
     ) -> _xml.Reply:
         payload = _xml.build_request(
             sender_id=self.sender_id,
@@ -243,7 +247,7 @@ class IntacctClient:
         attempt = 0
         while True:
             try:
-                return self._attempt(endpoint, payload, names)
+                return self._attempt(endpoint, payload, names, lane)
             except (errors.TransportError, errors.ResponseParseError) as exc:
                 failure: errors.IntacctError = exc
                 retry_after = None
@@ -260,13 +264,17 @@ class IntacctClient:
             time.sleep(delay)
             attempt += 1
 
-    def _attempt(self, endpoint: str, payload: bytes, names: str) -> _xml.Reply:
+    def _attempt(
+        self, endpoint: str, payload: bytes, names: str, lane: threading.Semaphore | None = None
+    ) -> _xml.Reply:
+        # `lane` serialises one caller's own requests (see Session.query); the client-wide gate caps
+        # everything in flight. Both are held only while bytes are on the wire, never while parsing.
+        gates = [gate for gate in (lane, self._in_flight) if gate is not None]
+        for gate in gates:
+            gate.acquire()
         started = time.monotonic()
         self.stats.add("requests")
         host = urlsplit(endpoint).hostname
-        gate = self._in_flight
-        if gate is not None:
-            gate.acquire()
         try:
             response = self._http().post(endpoint, data=payload, timeout=self.timeout)
             body = response.content
@@ -275,7 +283,7 @@ class IntacctClient:
         except requests.RequestException as exc:
             raise errors.TransportError(f"Could not reach {host} ({type(exc).__name__}).") from None
         finally:
-            if gate is not None:
+            for gate in reversed(gates):
                 gate.release()
         status = response.status_code
         log.debug("POST %s [%s] -> %s in %.0f ms", host, names, status, (time.monotonic() - started) * 1000)
@@ -372,17 +380,22 @@ class Session:
 
     # ------------------------------------------------------------------------------ plumbing
 
-    def _call(self, functions: list[_xml.Function], *, transaction: bool = False) -> _xml.Reply:
+    def _call(
+        self,
+        functions: list[_xml.Function],
+        *,
+        transaction: bool = False,
+        lane: threading.Semaphore | None = None,
+    ) -> _xml.Reply:
         stale = self._session_id
+        options = {"transaction": transaction, "lane": lane}
         try:
-            reply = self._client._execute(
-                self.endpoint, _xml.session_xml(stale.reveal()), functions, transaction=transaction
-            )
+            sid = stale.reveal()
+            reply = self._client._execute(self.endpoint, _xml.session_xml(sid), functions, **options)
         except errors.SessionExpiredError:
             self._relogin(stale)
-            reply = self._client._execute(
-                self.endpoint, _xml.session_xml(self._session_id.reveal()), functions, transaction=transaction
-            )
+            sid = self._session_id.reveal()
+            reply = self._client._execute(self.endpoint, _xml.session_xml(sid), functions, **options)
         expires = _parse_timestamp(reply.auth.get("sessiontimeout", ""))
         if expires is not None:
             self.expires_at = expires
@@ -398,8 +411,8 @@ class Session:
             self.endpoint = fresh["endpoint"]
             self._session_id = _Hidden(fresh["session_id"])
 
-    def _one(self, body: str) -> _xml.Result:
-        return _only_result(self._call([_xml.Function(str(uuid.uuid4()), body)]))
+    def _one(self, body: str, lane: threading.Semaphore | None = None) -> _xml.Result:
+        return _only_result(self._call([_xml.Function(str(uuid.uuid4()), body)], lane=lane))
 
     # ------------------------------------------------------------------------------ reads
 
@@ -414,7 +427,19 @@ class Session:
         offset: int = 0,
     ) -> Page:
         """One page of the ``query`` function."""
-        result = self._one(_query_body(object, fields, where, order_by, page_size, offset))
+        return self._query_page(object, fields, where, order_by, page_size, offset)
+
+    def _query_page(
+        self,
+        object: str,
+        fields: Sequence[str],
+        where: Filter | None,
+        order_by: OrderBy,
+        page_size: int,
+        offset: int,
+        lane: threading.Semaphore | None = None,
+    ) -> Page:
+        result = self._one(_query_body(object, fields, where, order_by, page_size, offset), lane)
         return _page(result, offset)
 
     def query(
@@ -426,16 +451,40 @@ class Session:
         order_by: OrderBy = None,
         page_size: int = QUERY_MAX_PAGE,
     ) -> Iterator[dict[str, str]]:
-        """Every record matching ``where``, fetched page by page with ``offset``."""
-        offset = 0
-        while True:
-            page = self.query_page(
-                object, fields, where=where, order_by=order_by, page_size=page_size, offset=offset
-            )
-            yield from page.records
-            if page.num_remaining <= 0 or not page.records:
-                return
-            offset += len(page.records)
+        """Every record matching ``where``, fetched page by page with ``offset``.
+
+        After the first page the offsets of the rest are known, so two threads take turns: one parses a
+        page while the other's request for the next page is on the wire. A lane admits one request at a
+        time, so the gateway never sees more than one request of this query at once.
+        """
+        args = (object, fields, where, order_by, page_size)
+        page = self._query_page(*args, 0)
+        yield from page.records
+        if page.num_remaining <= 0 or not page.records:
+            return
+        offsets = range(len(page.records), page.total_count, page_size)
+        lane = threading.Semaphore(1)
+        last: Page | None = None
+        with ThreadPoolExecutor(max_workers=2, thread_name_prefix="intacct-query") as pool:
+            pending: deque[Future[Page]] = deque()
+            upcoming = iter(offsets)
+            try:
+                for offset in itertools.islice(upcoming, 2):
+                    pending.append(pool.submit(self._query_page, *args, offset, lane))
+                while pending:
+                    last = pending.popleft().result()
+                    for offset in itertools.islice(upcoming, 1):
+                        pending.append(pool.submit(self._query_page, *args, offset, lane))
+                    yield from last.records
+            finally:
+                for future in pending:  # the caller stopped early or a page failed
+                    future.cancel()
+        # Records added while we paged can leave some behind the last planned offset.
+        offset = offsets[-1] + page_size if offsets else len(page.records)
+        while last is not None and last.num_remaining > 0 and last.records:
+            last = self._query_page(*args, offset)
+            yield from last.records
+            offset += page_size
 
     def read_by_query(
         self,

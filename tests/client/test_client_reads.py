@@ -207,3 +207,25 @@ def test_max_in_flight_keeps_threads_within_the_allowance(make_sandbox, connect)
     assert box.stats.rate_limited == 0
     assert client.stats.retries == 0
     assert box.stats.max_in_flight["ACME-DEMO"] == 2
+
+
+def test_query_overlaps_parsing_but_keeps_one_request_in_flight(make_sandbox, connect):
+    box = make_sandbox(vendors=9000, latency_ms=30)
+    session = _login(connect, box.url)
+    box.reset_stats()
+    records = list(session.query("VENDOR", ["RECORDNO", "NAME"], page_size=1000))
+    assert [int(r["RECORDNO"]) for r in records] == sorted(int(r["RECORDNO"]) for r in records)
+    assert len(records) == 9000
+    assert box.stats.functions["query"] == 9
+    assert box.stats.max_in_flight["ACME-DEMO"] == 1
+
+
+def test_stopping_a_query_early_stops_fetching(make_sandbox, connect):
+    box = make_sandbox(vendors=9000)
+    session = _login(connect, box.url)
+    box.reset_stats()
+    rows = session.query("VENDOR", ["RECORDNO"], page_size=1000)
+    taken = [next(rows) for _ in range(1500)]
+    rows.close()
+    assert len(taken) == 1500
+    assert box.stats.functions["query"] <= 4
