@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from onboarding.steps import MENU_COMPANY_INFO
+
 FIELD_COMPANY = "company_id"
 FIELD_ENTITY = "entity_id"
 FIELD_USER = "user_id"
@@ -49,7 +51,7 @@ def _check_company(value: str) -> str | None:
     label = FIELD_LABELS[FIELD_COMPANY]
     if not value.strip():
         return (
-            "Enter your Company ID. You find it in Intacct under Company > Setup > Company, in the ID field."
+            f"Enter your Company ID. You find it in Intacct under {MENU_COMPANY_INFO}, in the ID field."
         )
     if "|" in value:
         if value.count("|") >= 2:

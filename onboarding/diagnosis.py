@@ -31,6 +31,8 @@ class Diagnosis:
     fix: str
     code: str = ""
     retryable: bool = False
+    # A value the fix asks the user to paste into Intacct (our sender ID), offered with a copy button.
+    copy_value: str = ""
 
     @property
     def step_title(self) -> str | None:
@@ -54,6 +56,7 @@ def diagnose(
             "the status, and make sure it does not require a separate login for API calls. Also check that "
             f"the Web Services subscription is on ({MENU_SUBSCRIPTIONS}).",
             code,
+            copy_value=sender_id,
         )
     if isinstance(error, errors.LoginError):
         return Diagnosis(

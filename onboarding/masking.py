@@ -18,7 +18,3 @@ def mask_identifier(value: str | None) -> str:
         return MASKED_RUN
     return f"{text[:2]}{MASKED_RUN}{text[-1]}"
 
-
-def mask_secret(value: object = None) -> str:
-    """Passwords and keys: never a single character, whatever the mode."""
-    return BULLET * 6

@@ -6,9 +6,12 @@ the last four are done by actions in this app (connect, sync, map, approve), so 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-# Our Web Services sender ID. Customers must authorize exactly this value (it is case-sensitive).
+# Routable's Web Services sender ID, and the sandbox's. The deployed value comes from the platform
+# settings (onboarding.platform), so guidance shows the configured one; customers must authorize it
+# exactly (it is case-sensitive).
 SENDER_ID = "RoutableMPP"
 
 
@@ -44,13 +47,14 @@ SECURITY_MODEL_HINT = (
 
 STEP_STATES = ("todo", "done", "attention")
 
-# Menu paths in Intacct, kept in one place so the guidance, the checklist and the diagnosis agree.
-MENU_COMPANY_INFO = "Company > Setup > Company"
-MENU_ENTITIES = "Company > Setup > Entities"
-MENU_SUBSCRIPTIONS = "Company > Admin > Subscriptions"
-MENU_WS_AUTHORIZATIONS = "Company > Setup > Company > Security > Web Services authorizations"
-MENU_WS_USERS = "Company > Admin > Web Services users"
-MENU_ROLES = "Company > Admin > Roles"
+# Menu paths in Intacct, kept in one place so the guidance, the checklist, the form messages and the
+# diagnosis all write them the same way.
+MENU_COMPANY_INFO = "Company › Setup › Company"
+MENU_ENTITIES = "Company › Setup › Entities"
+MENU_SUBSCRIPTIONS = "Company › Admin › Subscriptions"
+MENU_WS_AUTHORIZATIONS = "Company › Setup › Company › Edit › Security › Web Services authorizations"
+MENU_WS_USERS = "Company › Admin › Web Services users"
+MENU_ROLES = "Company › Admin › Roles"
 
 
 @dataclass(frozen=True)
@@ -73,6 +77,12 @@ class Step:
     checklist: list[ChecklistItem] = field(default_factory=list)
     prerequisites: list[str] = field(default_factory=list)
     menu_path: str | None = None
+    # The sidebar line also carries the step's state; a long title would push the state out of view.
+    short_title: str = ""
+
+    @property
+    def nav_title(self) -> str:
+        return self.short_title or self.title
 
     @property
     def tickable(self) -> bool:
@@ -176,6 +186,7 @@ STEPS: list[Step] = [
         page_file=_page(StepKey.IDS),
         icon=":material/badge:",
         summary="Note the two identifiers this app needs to find your company in Intacct.",
+        short_title="Company ID and Entity ID",
         prerequisites=[StepKey.PLAN],
         menu_path=MENU_COMPANY_INFO,
         checklist=[
@@ -200,7 +211,8 @@ STEPS: list[Step] = [
         title="Turn on Web Services and authorize our sender ID",
         page_file=_page(StepKey.WEB_SERVICES),
         icon=":material/vpn_key:",
-        summary=f"Let Routable talk to your company through Web Services, using our sender ID {SENDER_ID}.",
+        summary="Let Routable talk to your company through Web Services, under our sender ID.",
+        short_title="Web Services and sender ID",
         prerequisites=[StepKey.START],
         menu_path=MENU_WS_AUTHORIZATIONS,
         checklist=[
@@ -212,9 +224,10 @@ STEPS: list[Step] = [
             ),
             ChecklistItem(
                 "sender_added",
-                f"I added the sender ID {SENDER_ID} to the Web Services authorizations",
-                f"Edit the company information, open the Security tab and add {SENDER_ID} in the Web "
-                "Services authorizations list. Sender IDs are case-sensitive: type it exactly as shown.",
+                "I added our sender ID to the Web Services authorizations",
+                "Edit the company information, open the Security tab and add our sender ID (shown above, "
+                "with a copy button) to the Web Services authorizations list. Sender IDs are case-sensitive: "
+                "paste it rather than typing it.",
                 menu_path=MENU_WS_AUTHORIZATIONS,
             ),
             ChecklistItem(
@@ -232,6 +245,7 @@ STEPS: list[Step] = [
         page_file=_page(StepKey.WS_USER),
         icon=":material/person_add:",
         summary="Create the dedicated user Routable signs in as, and give it read access to what we sync.",
+        short_title="Web Services user",
         prerequisites=[StepKey.START],
         menu_path=MENU_WS_USERS,
         checklist=[
@@ -244,7 +258,7 @@ STEPS: list[Step] = [
             ),
             ChecklistItem(
                 "user_settings",
-                "User type is Business user and admin privileges are Full",
+                "User type is Business and admin privileges are Full",
                 "Fill in last name, first name and an email address too; Intacct requires them.",
                 menu_path=MENU_WS_USERS,
             ),
@@ -307,7 +321,8 @@ STEPS: list[Step] = [
         title="Review & approve",
         page_file=_page(StepKey.REVIEW),
         icon=":material/verified:",
-        summary="A finance lead reviews the mapping and approves it.",
+        summary="A finance lead checks the category chosen for each GL account and approves the mapping; "
+        "Routable codes bills with it only after that approval.",
         prerequisites=[StepKey.MAP],
     ),
 ]
@@ -324,3 +339,19 @@ def step(key: str) -> Step:
         return _BY_KEY[key]
     except KeyError:
         raise KeyError(f"unknown onboarding step {key!r}") from None
+
+
+def unfinished_prerequisites(step_key: str, states: Mapping[str, str]) -> list[str]:
+    """Every step still to do on the way to `step_key`, earlier ones included, in catalogue order.
+
+    `states` maps step keys to their state. A step flagged for attention was completed once; the flag
+    is advice, not a lock.
+    """
+    needed: set[str] = set()
+    pending = list(step(step_key).prerequisites)
+    while pending:
+        key = pending.pop()
+        if key not in needed:
+            needed.add(key)
+            pending.extend(step(key).prerequisites)
+    return [key for key in STEP_KEYS if key in needed and states.get(key, "todo") == "todo"]

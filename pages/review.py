@@ -11,7 +11,7 @@ ctx = page_setup(StepKey.REVIEW)
 with friendly_errors():
     page_heading(ctx)
     st.info(
-        "When the mapping is complete, a finance lead checks it here and approves it. Routable then uses "
-        "it to code your bills.",
+        "This is where the finance lead will see each GL account next to the Routable category chosen for "
+        "it and approve the mapping as a whole. The approval is recorded with who gave it and when.",
         icon=":material/verified:",
     )

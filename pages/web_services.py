@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from onboarding.steps import MENU_SUBSCRIPTIONS, MENU_WS_AUTHORIZATIONS, SENDER_ID, StepKey
+from onboarding.steps import MENU_COMPANY_INFO, MENU_SUBSCRIPTIONS, StepKey
 from ui.checklist import completion_note, render_checklist
 from ui.guard import page_heading, page_setup
 from ui.guidance import copy_value, menu_path, numbered, sandbox_hint
@@ -12,6 +12,7 @@ ctx = page_setup(StepKey.WEB_SERVICES)
 
 with friendly_errors():
     page_heading(ctx)
+    sender_id = ctx.sender_id
     st.markdown(
         "Intacct only answers programs that it has been told to trust. Two switches do that: the Web "
         "Services subscription lets programs in at all, and the authorization names Routable as one of them."
@@ -20,25 +21,25 @@ with friendly_errors():
     st.subheader("1. Turn on Web Services")
     menu_path(MENU_SUBSCRIPTIONS)
     st.markdown(
-        "Find **Web Services** in the list of applications. If it is not subscribed yet, subscribe to it. "
-        "If it already is, there is nothing to change here."
+        "Find **Web Services** in the list of applications. If its switch is off, turn it on and confirm. "
+        "If it is on already, there is nothing to change here."
     )
 
     st.subheader("2. Authorize our sender ID")
-    menu_path(MENU_WS_AUTHORIZATIONS)
+    menu_path(MENU_COMPANY_INFO)
     numbered(
         [
-            "Open the company information page and choose **Edit**.",
-            "Go to the **Security** tab and find the list of **Web Services authorizations**.",
-            "Add a line and paste our sender ID, then set the status to **Active**.",
-            "Save the company information page; the new line only counts once it is saved.",
+            "On the company information page, click **Edit** (top right).",
+            "Open the **Security** tab and scroll down to **Web Services authorizations**.",
+            "Click **Add**. Paste our sender ID (below) into **Sender ID** and set **Status** to **Active**.",
+            "Click **Save** at the top of the page. The new line only counts once the page is saved.",
         ]
     )
-    copy_value("Our sender ID", SENDER_ID, "use the copy button on the right")
+    copy_value("Our sender ID", sender_id)
 
     st.warning(
         f"""**Three things that trip people up**
-- **Capital letters matter.** Intacct treats `{SENDER_ID.lower()}` and `{SENDER_ID}` as two different
+- **Capital letters matter.** Intacct treats `{sender_id.lower()}` and `{sender_id}` as two different
   senders. Paste the value above instead of typing it.
 - **The status must be Active.** An inactive line is the same as no line at all.
 - **No extra login for API calls.** If the authorization line offers a setting that makes the sender
@@ -48,7 +49,7 @@ with friendly_errors():
     )
     sandbox_hint(
         ctx,
-        f"the practice companies have authorized {SENDER_ID} already, except one that leaves it out on "
+        f"the practice companies have authorized {sender_id} already, except one that leaves it out on "
         "purpose, so you can see how a missing authorization is reported. The demo list on the Connect step "
         "says which.",
     )

@@ -29,12 +29,14 @@ with friendly_errors():
     menu_path(MENU_WS_USERS)
     numbered(
         [
-            "Add a new Web Services user.",
-            "Give it a user ID. We suggest the one below; any ID works as long as you note it.",
-            "Fill in last name, first name and an email address. A shared finance mailbox works well, "
-            "since Intacct sends the password there.",
-            "Set the user type to **Business user** and admin privileges to **Full**. Keep the status "
+            "Click **Add**.",
+            "In **User ID**, paste the ID suggested below. Any ID works as long as you note it for the "
+            "Connect step.",
+            "Fill in **Last name**, **First name** and **Email address**. A shared finance mailbox works "
+            "well, since Intacct emails the new user's password there.",
+            "Set **User type** to **Business** and **Admin privileges** to **Full**. Leave **Status** at "
             "**Active**.",
+            "Give it permission to read (part 2 below), then click **Save**.",
         ]
     )
     copy_value("Suggested user ID", SUGGESTED_USER_ID)

@@ -14,9 +14,10 @@ from onboarding.connect_form import FIELD_COMPANY, FIELD_ENTITY, FIELD_PASSWORD,
 from onboarding.connection import ConnectOutcome, NotConnectedError, choose_entity, connect_workspace
 from onboarding.diagnosis import Diagnosis
 from onboarding.preflight import PreflightCheck
-from onboarding.steps import StepKey, step
+from onboarding.steps import MENU_COMPANY_INFO, StepKey, step
 from onboarding.store import ConnectionSettings
 from ui.guard import PageContext, attention_banner
+from ui.guidance import copy_value
 from ui.nav import step_label, step_link
 from ui.safe import guarded
 
@@ -65,10 +66,11 @@ def _saved_summary(ctx: PageContext, saved: ConnectionSettings) -> None:
 @guarded
 def _start_editing(keys: _Keys, saved: ConnectionSettings | None, screen_share: bool) -> None:
     st.session_state[keys.editing] = True
-    # In screen-share mode the fields start empty (blank keeps the saved value), so IDs stay off screen.
+    # In screen-share mode the masked fields start empty (blank keeps the saved value), so IDs stay off
+    # screen. The Entity ID is never masked, and a blank one means top level, so it is always filled in.
     prefill = saved is not None and not screen_share
     st.session_state[keys.company] = saved.company_id if prefill else ""
-    st.session_state[keys.entity] = saved.entity_id if prefill else ""
+    st.session_state[keys.entity] = saved.entity_id if saved is not None else ""
     st.session_state[keys.user] = saved.user_id if prefill else ""
 
 
@@ -100,7 +102,7 @@ def _form(ctx: PageContext, keys: _Keys, saved: ConnectionSettings | None) -> No
             key=keys.company,
             type=id_field_type,
             placeholder=keep_hint(saved.company_id) if updating and ctx.screen_share else "e.g. ACME-CORP",
-            help="The ID you type when signing in to Intacct (Company › Setup › Company, ID field).",
+            help=f"The ID you type when signing in to Intacct ({MENU_COMPANY_INFO}, ID field).",
         )
         _field_error(shown_errors, FIELD_COMPANY)
         if plan == "top":
@@ -183,6 +185,8 @@ def _remember(keys: _Keys, outcome: ConnectOutcome) -> None:
 def render_diagnosis(diagnosis: Diagnosis) -> None:
     st.error(f"**{diagnosis.title}.** {diagnosis.message}", icon=":material/block:")
     st.markdown(f"**How to fix it:** {diagnosis.fix}")
+    if diagnosis.copy_value:
+        copy_value("Value to paste in Intacct", diagnosis.copy_value)
     if diagnosis.step_key:
         step_link(diagnosis.step_key, label=f"Go back to {step_label(step(diagnosis.step_key))}")
     if diagnosis.retryable:

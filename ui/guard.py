@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import streamlit as st
 
 from onboarding.platform import Platform, PlatformConfigError
-from onboarding.steps import STEPS, Step, step
+from onboarding.steps import SENDER_ID, Step, step, unfinished_prerequisites
 from onboarding.store import StepProgress, Store, Workspace
 from onboarding.vault import Vault, VaultError
 from ui import workspaces
@@ -48,6 +48,11 @@ class PageContext:
     @property
     def my_progress(self) -> StepProgress:
         return self.progress[self.step.key]
+
+    @property
+    def sender_id(self) -> str:
+        """The sender ID customers must authorize: the configured one, so guidance matches what we send."""
+        return self.platform.sender_id if self.platform is not None else SENDER_ID
 
     def shown(self, value: str | None) -> str:
         """An identifier as it may appear on screen right now."""
@@ -91,23 +96,11 @@ def _open_platform() -> tuple[Platform | None, str]:
         return None, str(problem)
 
 
-def _prerequisites_missing(definition: Step, progress: dict[str, StepProgress]) -> list[str]:
-    """Every unfinished step on the way here, earlier ones included, in the order they are done.
-
-    A step flagged for attention was completed once; the flag is advice, not a lock.
-    """
-    needed: set[str] = set()
-    pending = list(definition.prerequisites)
-    while pending:
-        key = pending.pop()
-        if key not in needed:
-            needed.add(key)
-            pending.extend(step(key).prerequisites)
-    return [s.key for s in STEPS if s.key in needed and progress[s.key].state == "todo"]
-
-
 def _explain_prerequisites(definition: Step, missing: list[str]) -> None:
     st.title(definition.title)
+    # Say what the step is for even while it is locked: a finance lead sent a link to the Review step
+    # should learn what will be asked of them, not only that others have work left.
+    st.write(definition.summary)
     st.info(
         "This step builds on earlier ones. Finish these first, then come back:", icon=":material/explore:"
     )
@@ -141,7 +134,7 @@ def page_setup(step_key: str) -> PageContext:
         if workspace is None or progress is None:
             workspaces.picker(store)
             st.stop()
-        missing = _prerequisites_missing(definition, progress)
+        missing = unfinished_prerequisites(step_key, {key: p.state for key, p in progress.items()})
         if missing:
             _explain_prerequisites(definition, missing)
             st.stop()

@@ -9,11 +9,14 @@ from ui.guard import PageContext
 
 def menu_path(path: str, lead: str = "In Sage Intacct, go to") -> None:
     """The exact menu path, set apart so it is easy to follow while clicking through Intacct."""
-    st.markdown(f"{lead} **{path.replace(' > ', ' › ')}**.")
+    st.markdown(f"{lead} **{path}**.")
 
 
-def copy_value(label: str, value: str, note: str = "") -> None:
-    """A value the user pastes into Intacct; st.code gives it a copy button."""
+COPY_HINT = "point at the box and click the copy icon at its right"
+
+
+def copy_value(label: str, value: str, note: str = COPY_HINT) -> None:
+    """A value the user pastes into Intacct; st.code gives it a copy button (shown on hover)."""
     st.markdown(f"**{label}**" + (f" · {note}" if note else ""))
     st.code(value, language=None)
 

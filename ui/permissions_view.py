@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 import streamlit as st
 
 from onboarding.preflight import PERMISSIONS, RIGHTS
@@ -14,9 +16,11 @@ from onboarding.steps import (
     StepKey,
 )
 from ui.guard import PageContext
-from ui.guidance import menu_path, numbered
+from ui.guidance import copy_value, menu_path, numbered
 from ui.nav import step_link
-from ui.safe import guarded
+from ui.saved_choice import saved_radio
+
+SUGGESTED_ROLE_NAME = "Routable read access"
 
 
 def permissions_table() -> None:
@@ -39,23 +43,14 @@ def permissions_table() -> None:
     )
 
 
-@guarded
-def _save_model(ctx: PageContext, widget_key: str) -> None:
-    ctx.store.set_security_model(ctx.ws_id, st.session_state.get(widget_key))
-
-
 def security_model_choice(ctx: PageContext) -> str | None:
     """Ask once and remember: the instructions and the checklist follow the answer."""
-    widget_key = f"security_model_{ctx.ws_id}"
-    st.session_state[widget_key] = ctx.workspace.security_model
-    st.radio(
+    saved_radio(
         "How does your company grant permissions in Intacct?",
-        options=list(SECURITY_MODELS),
-        format_func=SECURITY_MODELS.get,
-        key=widget_key,
-        on_change=_save_model,
-        args=(ctx, widget_key),
-        horizontal=True,
+        SECURITY_MODELS,
+        ctx.workspace.security_model,
+        f"security_model_{ctx.ws_id}",
+        partial(ctx.store.set_security_model, ctx.ws_id),
         help=SECURITY_MODEL_HINT,
     )
     if ctx.workspace.security_model is None:
@@ -67,24 +62,25 @@ def role_based_steps() -> None:
     menu_path(MENU_ROLES)
     numbered(
         [
-            "Either reuse a role that already has full access, or add a new role, for example "
-            "*Routable read access*.",
-            "For a new role: open its subscriptions, click **Permissions** next to each application in the "
-            "table below, and tick the rights shown. Save the role.",
-            f"Back in **{MENU_WS_USERS.replace(' > ', ' › ')}**, open the Routable user and assign the "
-            "role on its roles tab. Save.",
+            "Either open a role that already has full access and skip to the last point, or click **Add** "
+            "to create a role just for Routable (a name is suggested below).",
+            "In the new role, click **Subscriptions**. Next to each application in the table below, click "
+            "**Permissions** and tick the rights shown for its permission. Save the role.",
+            f"Back in **{MENU_WS_USERS}**, open the Routable user, click **Edit**, add the role on its "
+            "**Roles** tab, and click **Save**.",
         ]
     )
+    copy_value("Suggested role name", SUGGESTED_ROLE_NAME)
 
 
 def user_based_steps() -> None:
     menu_path(MENU_WS_USERS)
     numbered(
         [
-            "Open the Routable user and go to its subscriptions.",
-            "Click **Permissions** next to each application in the table below and tick the rights "
-            "shown.",
-            "Save the user.",
+            "Open the Routable user, click **Edit**, then **Subscriptions**.",
+            "Next to each application in the table below, click **Permissions** and tick the rights shown "
+            "for its permission.",
+            "Click **Save** on the permissions and again on the user.",
         ]
     )
 

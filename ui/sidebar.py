@@ -52,7 +52,7 @@ def _step_list(progress: dict[str, StepProgress]) -> None:
     st.markdown("**Your steps**")
     for number, definition in enumerate(STEPS, start=1):
         state = progress[definition.key].state if definition.key in progress else "todo"
-        label = f"{number}. {definition.title} · {STATE_LABELS.get(state, state)}"
+        label = f"{number}. {definition.nav_title} · {STATE_LABELS.get(state, state)}"
         icon = STATE_ICONS.get(state, definition.icon)
         try:
             st.page_link(definition.page_file, label=label, icon=icon)

@@ -27,12 +27,22 @@ def forget_workspace() -> None:
         del st.query_params[QUERY_PARAM]
 
 
+# Anything longer is not one of our ids, and SQLite cannot even compare integers past 2**63.
+_MAX_ID_DIGITS = 18
+
+
+def _id_from_url(raw: str) -> int | None:
+    """The id in ?ws=..., or None for anything a hand-edited or mangled link may hold."""
+    if raw.isascii() and raw.isdigit() and len(raw) <= _MAX_ID_DIGITS:
+        return int(raw)
+    return None
+
+
 def current_workspace(store: Store) -> Workspace | None:
     """The selected live workspace, or None; a stale or archived selection is dropped."""
     ws_id = st.session_state.get(SELECTED_KEY)
     if ws_id is None:
-        raw = st.query_params.get(QUERY_PARAM, "")
-        ws_id = int(raw) if raw.isdigit() else None
+        ws_id = _id_from_url(st.query_params.get(QUERY_PARAM, ""))
     if ws_id is None:
         return None
     workspace = store.get_workspace(ws_id)

@@ -19,6 +19,8 @@ from pathlib import Path
 import pytest
 from playwright import sync_api as playwright_api
 
+from onboarding.steps import STEP_KEYS, step
+
 expect = playwright_api.expect
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -109,9 +111,12 @@ def assert_no_password(page) -> None:
     assert PASSWORD not in page.content()
 
 
-def open_step(page, number: int, title: str) -> None:
-    page.locator("[data-testid='stSidebar']").get_by_text(f"{number}. {title} ·").click()
-    expect(page.get_by_role("heading", name=title, exact=True)).to_be_visible()
+def open_step(page, key: str) -> None:
+    """Click the step in the sidebar (which shows its short title) and wait for its page."""
+    definition = step(key)
+    number = STEP_KEYS.index(key) + 1
+    page.locator("[data-testid='stSidebar']").get_by_text(f"{number}. {definition.nav_title} ·").click()
+    expect(page.get_by_role("heading", name=definition.title, exact=True)).to_be_visible()
 
 
 def wait_idle(page) -> None:
@@ -120,7 +125,7 @@ def wait_idle(page) -> None:
     expect(page.locator("[data-testid='stStatusWidget']")).to_have_count(0)
 
 
-def tick_all(page, step_title: str) -> None:
+def tick_all(page, key: str) -> None:
     wait_idle(page)
     boxes = page.locator("[data-testid='stMain'] [data-testid='stCheckbox']")
     expect(boxes.first).to_be_visible()
@@ -134,7 +139,17 @@ def tick_all(page, step_title: str) -> None:
         expect(boxes.filter(has_text=label).get_by_role("checkbox")).to_be_checked()
         wait_idle(page)
     sidebar = page.locator("[data-testid='stSidebar']")
-    expect(sidebar.get_by_text(re.compile(rf"{re.escape(step_title)} · done"))).to_be_visible()
+    expect(sidebar.get_by_text(re.compile(rf"{re.escape(step(key).nav_title)} · done"))).to_be_visible()
+
+
+def assert_sidebar_lines_fit(page) -> None:
+    """Each step line shows its state in full: nothing in it is clipped by the sidebar's width."""
+    links = page.locator("[data-testid='stSidebar'] [data-testid='stPageLink-NavLink']")
+    clipped = links.evaluate_all(
+        "links => links.filter(link => [...link.querySelectorAll('*')]"
+        ".some(e => e.scrollWidth > e.clientWidth + 1)).map(link => link.innerText)"
+    )
+    assert clipped == []
 
 
 def submit_connect(page, company: str) -> None:
@@ -164,27 +179,31 @@ def test_setup_journey(app_url, page):
     expect(page.get_by_role("heading", name="Before you start", exact=True)).to_be_visible()
     shot(page, "1-start")
 
-    tick_all(page, "Before you start")
-    open_step(page, 2, "Plan your connection")
+    tick_all(page, "start")
+    open_step(page, "plan")
     page.get_by_text("Top level (all entities)", exact=True).click()
-    tick_all(page, "Plan your connection")
-    open_step(page, 3, "Find your Company ID and Entity ID")
-    tick_all(page, "Find your Company ID and Entity ID")
-    open_step(page, 4, "Turn on Web Services and authorize our sender ID")
+    tick_all(page, "plan")
+    open_step(page, "ids")
+    tick_all(page, "ids")
+    open_step(page, "web_services")
     expect(page.get_by_text("RoutableMPP", exact=True).first).to_be_visible()
-    tick_all(page, "Turn on Web Services and authorize our sender ID")
-    open_step(page, 5, "Create the Web Services user")
+    tick_all(page, "web_services")
+    open_step(page, "ws_user")
     page.get_by_text("Role-based permissions", exact=True).first.click()
-    tick_all(page, "Create the Web Services user")
+    tick_all(page, "ws_user")
     shot(page, "2-ws-user-done")
 
-    open_step(page, 6, "Connect")
+    open_step(page, "connect")
     submit_connect(page, "NOAUTH-DEMO")
     diagnosis = page.get_by_test_id("stAlertContentError")
     expect(diagnosis.get_by_text("Intacct has not authorized our sender ID yet")).to_be_visible()
     back_link = "Go back to Step 4: Turn on Web Services and authorize our sender ID"
     expect(page.get_by_text(back_link)).to_be_visible()
     expect(page.get_by_label("Password", exact=True)).to_have_value("")
+    expect(page.get_by_test_id("stCode").filter(has_text="RoutableMPP")).to_be_visible()
+    sidebar = page.locator("[data-testid='stSidebar']")
+    expect(sidebar.get_by_text("4. Web Services and sender ID · needs attention")).to_be_visible()
+    assert_sidebar_lines_fit(page)
     shot(page, "3-noauth")
     assert_no_password(page)
 

@@ -18,7 +18,7 @@ def test_a_correct_form_has_no_errors():
 def test_blank_required_fields_are_each_reported():
     errors = check_connection_form("", "", "  ", "")
     assert set(errors) == {"company_id", "user_id", "password"}
-    assert "Company > Setup > Company" in errors["company_id"]
+    assert "Company › Setup › Company" in errors["company_id"]
     assert "Web Services user" in errors["user_id"]
 
 

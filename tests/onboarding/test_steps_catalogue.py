@@ -1,6 +1,15 @@
 import pytest
 
-from onboarding.steps import SENDER_ID, STEP_KEYS, STEPS, TICKABLE_STEPS, SecurityModel, StepKey, step
+from onboarding.steps import (
+    SENDER_ID,
+    STEP_KEYS,
+    STEPS,
+    TICKABLE_STEPS,
+    SecurityModel,
+    StepKey,
+    step,
+    unfinished_prerequisites,
+)
 
 
 def test_steps_are_in_the_documented_order_with_their_titles():
@@ -42,11 +51,36 @@ def test_item_keys_are_unique_within_each_step():
         assert len(keys) == len(set(keys)), s.key
 
 
-def test_web_services_step_names_our_sender_id_and_the_authorization_menu():
+def test_web_services_step_names_the_authorization_menu_but_not_a_fixed_sender_id():
     ws = step(StepKey.WEB_SERVICES)
-    assert SENDER_ID == "RoutableMPP"
-    assert any(SENDER_ID in i.label for i in ws.checklist)
-    assert ws.menu_path == "Company > Setup > Company > Security > Web Services authorizations"
+    assert ws.menu_path == "Company › Setup › Company › Edit › Security › Web Services authorizations"
+    # The deployed sender ID comes from settings; the page shows that one, so the catalogue must not
+    # promise another.
+    texts = [ws.summary] + [i.label for i in ws.checklist] + [i.help for i in ws.checklist]
+    assert not any(SENDER_ID in text for text in texts)
+    assert any("sender ID" in i.label for i in ws.checklist)
+
+
+def test_sidebar_lines_fit_even_with_the_longest_state():
+    # The sidebar shows "<n>. <title> · needs attention" on one line of about 55 characters.
+    for number, s in enumerate(STEPS, start=1):
+        assert len(f"{number}. {s.nav_title} · needs attention") <= 50, s.key
+    assert step(StepKey.WEB_SERVICES).nav_title != step(StepKey.WEB_SERVICES).title
+    assert step(StepKey.CONNECT).nav_title == "Connect"
+
+
+def test_unfinished_prerequisites_walk_back_through_every_earlier_step():
+    assert unfinished_prerequisites(StepKey.START, {}) == []
+    everything_todo = unfinished_prerequisites(StepKey.REVIEW, {})
+    assert everything_todo == STEP_KEYS[: STEP_KEYS.index(StepKey.REVIEW)]
+
+    states = {key: "done" for key in STEP_KEYS}
+    states.update({StepKey.WEB_SERVICES: "todo", StepKey.SYNC: "todo"})
+    assert unfinished_prerequisites(StepKey.CONNECT, states) == [StepKey.WEB_SERVICES]
+    assert unfinished_prerequisites(StepKey.MAP, states) == [StepKey.WEB_SERVICES, StepKey.SYNC]
+    # A flag for attention is advice, not a lock.
+    states[StepKey.WEB_SERVICES] = "attention"
+    assert unfinished_prerequisites(StepKey.CONNECT, states) == []
 
 
 def test_unknown_step_is_a_key_error():

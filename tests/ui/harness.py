@@ -76,12 +76,13 @@ def markdown_text(at: AppTest) -> str:
 
 
 def sidebar_states(at: AppTest) -> dict[str, str]:
-    """Step title -> state label, read from the sidebar's step list."""
+    """Step title (the full one, though the sidebar shows the short one) -> state label, from the sidebar."""
+    titles = {s.nav_title: s.title for s in STEPS}
     states = {}
     for link in at.sidebar.get("page_link"):
         label = link.proto.label
         number_title, _, state = label.rpartition(" · ")
-        states[number_title.split(". ", 1)[1]] = state
+        states[titles[number_title.split(". ", 1)[1]]] = state
     return states
 
 

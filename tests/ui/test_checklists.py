@@ -1,10 +1,7 @@
 """Checklist ticks and plan choices are saved at once, per workspace, and survive a restart."""
 
-import pytest
-
 from onboarding.steps import step
 from tests.ui.harness import finish_steps, open_app, sidebar_states
-from ui.plan_helper import recommend_plan
 
 
 def test_ticks_survive_a_restart_with_the_same_database(store):
@@ -51,22 +48,6 @@ def test_the_plan_helper_recommendation_is_stored_with_one_click(store):
 
     at.radio(key=f"plan_choice_{ws.id}").set_value("top").run()
     assert store.get_workspace(ws.id).plan == "top"
-
-
-@pytest.mark.parametrize(
-    ("entities", "bills", "expected"),
-    [
-        (None, None, None),
-        ("one", None, "top"),
-        ("unsure", None, "top"),
-        ("several", None, None),
-        ("several", "many", "top"),
-        ("several", "single", "entity"),
-    ],
-)
-def test_recommend_plan(entities, bills, expected):
-    advice = recommend_plan(entities, bills)
-    assert (advice.plan if advice else None) == expected
 
 
 def test_ws_user_checklist_follows_the_security_model(store):

@@ -54,6 +54,7 @@ def test_a_company_that_has_not_authorized_us_leads_to_the_web_services_step(sto
     assert any("not authorized our sender ID" in e.value for e in at.error)
     assert "Go back to Step 4: Turn on Web Services and authorize our sender ID" in links(at)
     assert "RoutableMPP" in markdown_text(at)  # the fix names the exact sender ID to add
+    assert [c.value for c in at.code] == ["RoutableMPP"]  # ... and offers it with a copy button
     assert any(c.value.startswith("Intacct error code, for support: ") for c in at.caption)
     assert sidebar_states(at)["Turn on Web Services and authorize our sender ID"] == "needs attention"
     assert sidebar_states(at)["Connect"] == "needs attention"
@@ -131,10 +132,12 @@ def test_screen_share_mode_masks_ids_everywhere(store, ws):
     assert "ACME-DEMO" not in text and "routable_ws" not in text
     assert "AC•••••O" in text and "ro•••••s" in text
 
-    # The mode follows the user to other pages, and updating credentials starts from empty fields.
+    # Updating credentials starts from empty ID fields; the Entity ID, never masked, stays filled in.
     next(b for b in at.button if b.label == "Update credentials").click().run()
     assert at.text_input(key=f"connect_company_{ws.id}").value == ""
+    assert at.text_input(key=f"connect_entity_{ws.id}").value == "E100"
     assert "ACME-DEMO" not in screen_text(at)
+    # The mode follows the user to other pages.
     at.switch_page("pages/ws_user.py").run()
     assert at.sidebar.toggle(key="screen_share_toggle").value is True
     assert "ro•••••s at AC•••••O" in markdown_text(at) + "".join(i.value for i in at.info)
@@ -174,3 +177,94 @@ def test_sandbox_mode_lists_demo_sign_ins_but_hides_the_password_until_asked(sto
 
     at.toggle(key="connect_show_demo_password").set_value(True).run()
     assert DEMO_PASSWORD in [c.value for c in at.code]
+
+
+def test_in_screen_share_mode_blank_fields_reconnect_with_everything_saved(store, ws):
+    at = connect(open_app(ws, "connect"), ws, "ACME-DEMO", "routable_ws", entity="E200")
+    at.sidebar.toggle(key="screen_share_toggle").set_value(True).run()
+    next(b for b in at.button if b.label == "Update credentials").click().run()
+
+    next(b for b in at.button if b.label == "Save and reconnect").click().run(timeout=LOGIN_TIMEOUT)
+
+    assert not at.exception
+    assert any("at entity E200" in s.value for s in at.success)
+    saved = store.get_connection(ws.id)
+    assert (saved.company_id, saved.entity_id, saved.user_id, saved.status) == (
+        "ACME-DEMO",
+        "E200",
+        "routable_ws",
+        "connected",
+    )
+    assert "ACME-DEMO" not in screen_text(at) and "routable_ws" not in screen_text(at)
+
+
+def test_an_unknown_company_leads_to_the_web_services_user_step_and_mentions_the_company_id(store, ws):
+    at = connect(open_app(ws, "connect"), ws, "NO-SUCH-CO", "routable_ws")
+
+    assert any("did not accept the sign-in" in e.value for e in at.error)
+    assert "Go back to Step 5: Create the Web Services user" in links(at)
+    assert "Company ID character by character" in markdown_text(at)
+
+
+def test_an_entity_restricted_user_at_top_level_leads_to_the_ids_step(store, ws):
+    at = connect(open_app(ws, "connect"), ws, "ACME-DEMO", "entity_ws")
+
+    assert any("refused the entity" in e.value for e in at.error)
+    assert "Go back to Step 3: Find your Company ID and Entity ID" in links(at)
+    assert sidebar_states(at)["Find your Company ID and Entity ID"] == "needs attention"
+
+
+@pytest.fixture
+def fast_retries(monkeypatch):
+    from onboarding import connection
+
+    monkeypatch.setitem(connection.INTERACTIVE_CLIENT_OPTIONS, "backoff_base", 0.001)
+    monkeypatch.setitem(connection.INTERACTIVE_CLIENT_OPTIONS, "backoff_max", 0.01)
+
+
+def _configured(monkeypatch, endpoint, sender_password="sandbox-sender-secret"):
+    monkeypatch.setenv("INTACCT_SENDER_ID", "RoutableMPP")
+    monkeypatch.setenv("INTACCT_SENDER_PASSWORD", sender_password)
+    monkeypatch.setenv("INTACCT_ENDPOINT", endpoint)
+
+
+@pytest.mark.parametrize(
+    ("situation", "title", "retry_hint"),
+    [
+        ("our sender refused", "Our own Intacct credentials were refused", False),
+        ("unreachable", "We could not reach Intacct", True),
+        ("rate limited", "Intacct is busy with other requests from your company", True),
+    ],
+)
+def test_failures_with_nothing_to_fix_in_intacct_send_nobody_back(
+    store, ws, sandbox, make_sandbox, fast_retries, monkeypatch, situation, title, retry_hint
+):
+    if situation == "our sender refused":
+        _configured(monkeypatch, sandbox.url, sender_password="not-our-sender-secret")
+    elif situation == "unreachable":
+        _configured(monkeypatch, "http://127.0.0.1:9/ia/xml/xmlgw.phtml")
+    else:
+        _configured(monkeypatch, make_sandbox(faults="rate429=1").url)
+    at = connect(open_app(ws, "connect"), ws, "ACME-DEMO", "routable_ws", entity="E100")
+
+    assert any(title in e.value for e in at.error)
+    assert not any(label.startswith("Go back to") for label in links(at))
+    assert "Nothing to change in Intacct" in markdown_text(at)
+    assert any("usually temporary" in c.value for c in at.caption) is retry_hint
+    states = sidebar_states(at)
+    assert states["Connect"] == "needs attention"
+    for earlier in ("Find your Company ID and Entity ID", "Create the Web Services user"):
+        assert states[earlier] == "done"  # nothing there to revisit
+    assert store.get_connection(ws.id) is None
+    assert_password_nowhere(at)
+
+
+def test_screen_share_mode_hides_the_demo_password_even_when_it_was_revealed(store, ws):
+    at = open_app(ws, "connect")
+    at.toggle(key="connect_show_demo_password").set_value(True).run()
+    assert DEMO_PASSWORD in [c.value for c in at.code]
+
+    at.sidebar.toggle(key="screen_share_toggle").set_value(True).run()
+    assert DEMO_PASSWORD not in screen_text(at)
+    assert "| AC•••••O | ro•••••s |" in markdown_text(at)
+    assert any("stays hidden" in c.value for c in at.caption)

@@ -148,3 +148,14 @@ def test_a_failing_callback_shows_a_calm_message_too(store, monkeypatch):
     assert not at.exception
     assert any("Something went wrong" in e.value for e in at.error)
     assert not any("/secret/path" in e.value for e in at.error)
+
+
+def test_a_mangled_workspace_link_opens_the_picker_not_an_error(store):
+    store.create_workspace("Initech")
+    for raw in ("²", "9" * 40, "1; DROP TABLE workspaces", "-1", ""):
+        at = open_app()
+        at.query_params["ws"] = raw
+        at.run()
+        assert not at.exception, raw
+        assert not at.error, (raw, [e.value for e in at.error])
+        assert [t.value for t in at.title] == ["Connect Sage Intacct to Routable"], raw

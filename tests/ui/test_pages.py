@@ -40,8 +40,32 @@ def test_each_page_file_sets_itself_up_without_app_py(store, ready_workspace, pa
 def test_web_services_page_offers_our_sender_id_to_copy(store, ready_workspace):
     at = open_app(ready_workspace, "web_services")
 
-    assert SENDER_ID in [c.value for c in at.code]
-    assert "Company › Setup › Company › Security › Web Services authorizations" in markdown_text(at)
+    assert [c.value for c in at.code] == [SENDER_ID]
+    text = markdown_text(at)
+    assert "In Sage Intacct, go to **Company › Setup › Company**." in text
+    assert "**Security** tab" in text and "**Web Services authorizations**" in text
+
+
+def test_the_sender_id_to_authorize_is_the_configured_one(store, ready_workspace, monkeypatch):
+    monkeypatch.setenv("INTACCT_SENDER_ID", "AcmePayMPP")
+    at = open_app(ready_workspace, "web_services")
+
+    assert [c.value for c in at.code] == ["AcmePayMPP"]
+    assert SENDER_ID not in markdown_text(at) + "".join(w.value for w in at.warning)
+    assert not any(SENDER_ID in c.label for c in at.checkbox)
+
+
+def test_a_locked_step_still_says_what_it_is_for(store):
+    # A finance lead opening the Review link early learns what will be asked of them.
+    ws = store.create_workspace("Acme Corp")
+    finish_steps(store, ws)
+    at = open_app(ws, "review")
+
+    assert [t.value for t in at.title] == ["Review & approve"]
+    assert step("review").summary in markdown_text(at)
+    assert "finance lead" in step("review").summary
+    links = [link.proto.label for link in at.main.get("page_link")]
+    assert links == ["Step 6: Connect", "Step 7: Sync", "Step 8: Map accounts"]
 
 
 def test_ids_page_skips_the_entity_id_for_a_top_level_plan(store, ready_workspace):
