@@ -67,14 +67,9 @@ class IntacctError(Exception):
 
 def _rebuild(cls: type[IntacctError], state: dict) -> IntacctError:
     error = cls.__new__(cls)
-    Exception.__init__(error, IntacctError._message(_StateView(state)))
     error.__dict__.update(state)
+    Exception.__init__(error, error._message())
     return error
-
-
-class _StateView:
-    def __init__(self, state: dict) -> None:
-        self.__dict__.update(state)
 
 
 class TransportError(IntacctError):
