@@ -162,17 +162,29 @@ class SyncJob:
                 message = _UNEXPECTED
             finally:
                 session.client.close()
+        final = JobSnapshot(
+            ws_id=self.ws_id,
+            status=status,
+            started_at=self._started_at,
+            ended_at=datetime.now(UTC),
+            progress=self._progress,
+            report=report,
+            message=message,
+            advice=advice,
+            cancel_requested=self._cancel.is_set(),
+        )
+        # Recorded before the job shows as finished, so a page that sees it finished also sees the step.
+        if self._on_finish is not None:
+            try:
+                self._on_finish(final)
+            except Exception:
+                log.exception("recording the end of the sync for workspace %s failed", self.ws_id)
         with self._lock:
             self._status = status
             self._message = message
             self._advice = advice
             self._report = report
-            self._ended_at = datetime.now(UTC)
-        if self._on_finish is not None:
-            try:
-                self._on_finish(self.snapshot())
-            except Exception:
-                log.exception("recording the end of the sync for workspace %s failed", self.ws_id)
+            self._ended_at = final.ended_at
 
 
 def _advice(report: intacct.sync.SyncReport) -> dict[str, Diagnosis]:
@@ -186,27 +198,37 @@ def _advice(report: intacct.sync.SyncReport) -> dict[str, Diagnosis]:
 
 
 class SyncJobs:
-    """The jobs of this process, at most one running per workspace."""
+    """The jobs of this process, at most one running per sync database (that is, per workspace).
+
+    Jobs are keyed by their database file rather than the workspace number alone, so two app
+    databases in one process (tests do this) never see each other's jobs.
+    """
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._jobs: dict[int, SyncJob] = {}
+        self._jobs: dict[Path, SyncJob] = {}
 
-    def get(self, ws_id: int) -> SyncJob | None:
+    def get(self, db_path: str | Path) -> SyncJob | None:
         with self._lock:
-            return self._jobs.get(ws_id)
+            return self._jobs.get(Path(db_path).resolve())
 
     def start(self, job: SyncJob) -> SyncJob:
-        """Start ``job`` unless the workspace already has one running; returns the one that runs."""
+        """Start ``job`` unless its database already has one running; returns the one that runs."""
+        key = job.db_path.resolve()
         with self._lock:
-            current = self._jobs.get(job.ws_id)
+            current = self._jobs.get(key)
             if current is not None and current.snapshot().running:
                 return current
-            self._jobs[job.ws_id] = job
+            self._jobs[key] = job
         return job.start()
 
 
 JOBS = SyncJobs()
+
+
+def current_job(data_dir: str | Path, ws_id: int, registry: SyncJobs | None = None) -> SyncJob | None:
+    """The workspace's running or last job in this process, if any."""
+    return (registry or JOBS).get(sync_db_path(data_dir, ws_id))
 
 
 def start_sync(

@@ -73,7 +73,8 @@ class _Printer:
         newly_ended = [o for o in progress.objects if o.ended and o.object not in self.ended]
         for item in newly_ended:
             self.ended.add(item.object)
-            detail = f"{item.done} records" if item.phase == DONE else (item.error or item.phase)
+            records = f"{item.done} record" + ("" if item.done == 1 else "s")
+            detail = records if item.phase == DONE else (item.error or item.phase)
             print(f"  {item.object}: {item.phase} ({detail})", file=self.stream, flush=True)
         if not progress.finished and now - self.last < self.every_s:
             return

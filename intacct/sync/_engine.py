@@ -42,8 +42,9 @@ from pathlib import Path
 from .. import F, Filter, Session, errors
 from . import _progress as P
 from ._report import CANCELLED, COMPLETED, FAILED, PARTIAL, ObjectReport, SyncReport
+from ._runtime import tuned_for_sync
 from ._schema import DEFAULT_OBJECTS, MODIFIED_FIELD, ObjectSchema, schema
-from ._store import COUNT, FETCH, SCAN, ChunkUpdate, SyncStore, field_signature
+from ._store import COUNT, FETCH, SCAN, ChunkUpdate, SyncStore, field_signature, modified_key
 
 log = logging.getLogger("intacct.sync")
 
@@ -91,6 +92,7 @@ class _PageDone:
     update: ChunkUpdate
     total_count: int
     children: int  # chunks opened by this page
+    high_water_key: str | None = None
 
 
 @dataclass
@@ -115,6 +117,7 @@ class _Plan:
     mode: str
     since: datetime | None
     phase: str = FETCH
+    expected_size: int = 0
     open_chunks: int = 0
     failed: bool = False
     finished: bool = False
@@ -197,9 +200,9 @@ class _Run:
             for index, sch in enumerate(self.schemas):
                 self._prepare(sch, index)
             self._emit()
-            with _request_slots(self.session.client, self.concurrency) as n_workers:
+            with _request_slots(self.session.client, self.concurrency) as n_workers, tuned_for_sync():
                 # The writer queue is bounded so memory stays flat when writing falls behind.
-                self.results = queue.Queue(maxsize=n_workers * 2)
+                self.results = queue.Queue(maxsize=n_workers)
                 workers = [
                     threading.Thread(target=self._worker, name=f"intacct-sync-{i}", daemon=True)
                     for i in range(n_workers)
@@ -219,9 +222,12 @@ class _Run:
         report.relogins = stats.relogins - relogins0
         self._conclude(report)
         try:
+            # The mode the run actually used: incremental only if some object was fetched that way.
+            modes = {plan.mode for plan in self.plans.values()}
             self.store.finish_run(
                 run_id,
                 status=report.status,
+                mode="incremental" if "incremental" in modes else "full",
                 totals=report.totals(),
                 details={name: o.as_dict() for name, o in report.objects.items()},
                 error=report.error,
@@ -272,6 +278,7 @@ class _Run:
         self.store.ensure_table(sch)
         name = sch.name
         state = self.store.state(name)
+        expected = self.store.local_count(sch) or sch.typical_size
         same_fields = state is not None and state.fields == field_signature(sch)
         synced_before = same_fields and state.last_synced_at is not None and state.high_water is not None
         report = ObjectReport(name)
@@ -283,7 +290,9 @@ class _Run:
             and (self.incremental or state.mode == "full")
         )
         if resumable:
-            plan = _Plan(sch, index, report, state.mode or "full", _parse(state.since), phase=state.phase)
+            plan = _Plan(
+                sch, index, report, state.mode or "full", _parse(state.since), state.phase, expected
+            )
             report.mode, report.resumed = plan.mode, True
             self.plans[name] = plan
             self.tracker.resume(name, state.attempt_done, state.attempt_total)
@@ -304,7 +313,7 @@ class _Run:
             mode, since = "incremental", _since(state.high_water, state.last_duration_s)
         else:
             mode, since = "full", None
-        plan = _Plan(sch, index, report, mode, since)
+        plan = _Plan(sch, index, report, mode, since, expected_size=expected)
         report.mode = mode
         self.plans[name] = plan
         chunk_id = next(self.chunk_ids)
@@ -314,15 +323,17 @@ class _Run:
         self._push(self._task(plan, FETCH, chunk_id, None, None, first=True))
 
     def _task(self, plan: _Plan, kind: str, chunk_id: int, lo, hi, *, first: bool) -> _Task:
-        # GL accounts (the first object) go before everything; then every object's first page, so all
-        # totals are known early; then the remaining pages in object order.
+        # GL accounts (the first object) go before everything. Then every object's first page, so all
+        # totals are known early, the biggest objects' first: a big object's first page tells how to
+        # split the rest of it, and until it is back the small ones keep the other slots busy.
+        # Then the remaining pages in object order.
         if plan.index == 0:
-            rank = 0
+            key = (0, 0, plan.index)
         elif first:
-            rank = 1
+            key = (1, -plan.expected_size, plan.index)
         else:
-            rank = 2
-        return _Task((rank, plan.index, next(self.seq)), plan.schema.name, kind, chunk_id, lo, hi, first)
+            key = (2, 0, plan.index)
+        return _Task((*key, next(self.seq)), plan.schema.name, kind, chunk_id, lo, hi, first)
 
     def _push(self, *tasks: _Task, reserved: bool = False) -> None:
         with self.cond:
@@ -337,9 +348,9 @@ class _Run:
     def _worker(self) -> None:
         while True:
             with self.cond:
-                while not self.heap and self.open > 0 and not self.stop.is_set():
+                while not self.heap and self.open > 0 and not self._stopping():
                     self.cond.wait(0.2)
-                if self.stop.is_set() or not self.heap:
+                if self._stopping() or not self.heap:
                     return
                 task = heapq.heappop(self.heap)
             try:
@@ -350,6 +361,9 @@ class _Run:
                 self.crash = self.crash or exc
                 self.stop.set()
                 return
+
+    def _stopping(self) -> bool:
+        return self.stop.is_set() or (self.cancel is not None and self.cancel.is_set())
 
     def _perform(self, task: _Task) -> None:
         plan = self.plans[task.object]
@@ -366,16 +380,23 @@ class _Run:
             order_by="RECORDNO",
             page_size=PAGE_SIZE,
         )
+        high_water_key = None
         if fetching:
             data_fields = sch.data_fields
             blanks = ("",) * len(data_fields)
             rows = [(int(r["RECORDNO"]), *map(r.get, data_fields, blanks)) for r in page.records]
+            stamp = data_fields.index(MODIFIED_FIELD) + 1
+            high_water_key = max(filter(None, (modified_key(row[stamp]) for row in rows)), default=None)
         else:
             rows = [(int(r["RECORDNO"]),) for r in page.records]
         follow_ups: list[_Task] = []
         if page.num_remaining <= 0 or not rows:
             update = ChunkUpdate(task.chunk_id, None, None)
             covered = (task.lo, task.hi)
+            if rows == [] and page.num_remaining > 0:
+                # An empty page that claims more remain proves nothing; close the chunk, mark nothing.
+                log.warning("%s: empty page with %d said to remain", task.object, page.num_remaining)
+                covered = None
         else:
             ids = [r[0] for r in rows]
             last = max(ids)
@@ -389,7 +410,7 @@ class _Run:
             )
         if since is not None:
             covered = None  # an incremental page holds only changed records: it proves no deletion
-        done = _PageDone(task, rows, covered, update, page.total_count, len(update.children))
+        done = _PageDone(task, rows, covered, update, page.total_count, len(update.children), high_water_key)
         with self.cond:
             # Counted before the writer sees the page, so the run cannot look finished in between.
             follow_ups = [] if plan.failed else follow_ups
@@ -412,7 +433,7 @@ class _Run:
             self.fatal = self.fatal or exc
             self.stop.set()
             return
-        if isinstance(exc, _PASSING) and task.attempts < TASK_RETRIES and not self.stop.is_set():
+        if isinstance(exc, _PASSING) and task.attempts < TASK_RETRIES and not self._stopping():
             client = self.session.client
             delay = min(client.backoff_max, client.backoff_base * 4 * 2**task.attempts)
             log.info("%s page failed (%s); trying again in %.2fs", task.object, type(exc).__name__, delay)
@@ -450,8 +471,11 @@ class _Run:
             self._apply(item)
             with self.cond:
                 self.open -= 1
+                finished = self.open == 0
                 self.cond.notify_all()
             self._emit()
+            if finished:
+                return  # nothing queued, in flight or unwritten: the workers are leaving too
 
     def _apply(self, item: object) -> None:
         plan = self.plans[item.task.object]  # type: ignore[attr-defined]
@@ -481,8 +505,13 @@ class _Run:
         if not plan.failed and not plan.finished:
             self.tracker.set_phase(name, P.FETCHING if task.kind == FETCH else P.CHECKING)
         outcome = self.store.apply_page(
-            plan.schema, item.rows, covered=item.covered, update=item.update, ids_only=task.kind == SCAN,
+            plan.schema,
+            item.rows,
+            covered=item.covered,
+            update=item.update,
+            ids_only=task.kind == SCAN,
             total=total,
+            high_water_key=item.high_water_key,
         )
         if task.kind == FETCH:
             plan.report.fetched += len(item.rows)

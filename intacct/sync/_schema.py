@@ -33,6 +33,8 @@ class ObjectSchema:
     name: str
     label: str
     fields: tuple[str, ...]
+    # Rough record count in a typical company, to ask for big objects' first pages early (see _engine).
+    typical_size: int = 100
 
     @property
     def table(self) -> str:
@@ -44,10 +46,10 @@ class ObjectSchema:
         return tuple(f for f in self.fields if f != "RECORDNO")
 
 
-def _schema(name: str, label: str, *fields: str) -> ObjectSchema:
+def _schema(name: str, label: str, *fields: str, typical_size: int = 100) -> ObjectSchema:
     if fields[0] != "RECORDNO" or MODIFIED_FIELD not in fields or len(set(fields)) != len(fields):
         raise AssertionError(f"bad field list for {name}")  # a mistake in this table, caught at import
-    return ObjectSchema(name, label, fields)
+    return ObjectSchema(name, label, fields, typical_size)
 
 
 _TABLE = (
@@ -85,6 +87,7 @@ _TABLE = (
         "MODIFIEDBY",
         "MEGAENTITYKEY",
         *_ENTITY,
+        typical_size=1000,
     ),
     _schema(
         "LOCATIONENTITY",
@@ -194,6 +197,7 @@ _TABLE = (
         "DISPLAYCONTACT.MAILADDRESS.COUNTRY",
         MODIFIED_FIELD,
         "MEGAENTITYID",
+        typical_size=10_000,
     ),
 )
 

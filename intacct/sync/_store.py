@@ -23,7 +23,7 @@ from pathlib import Path
 
 import sqlite_utils
 
-from ._schema import MODIFIED_FIELD, ObjectSchema
+from ._schema import ObjectSchema
 
 FETCH = "fetch"
 SCAN = "scan"
@@ -70,6 +70,7 @@ class ObjectState:
     last_synced_at: str | None
     last_status: str | None
     last_error: str | None
+    attempt_high_water: str | None  # latest WHENMODIFIED seen by the attempt, as a sortable key
 
 
 @dataclass(frozen=True)
@@ -103,6 +104,7 @@ _STATE_COLUMNS = {
     "last_synced_at": str,
     "last_status": str,
     "last_error": str,
+    "attempt_high_water": str,
 }
 
 _RUN_COLUMNS = {
@@ -160,10 +162,14 @@ class SyncStore:
     # ------------------------------------------------------------------------------------ schema
 
     def _create_meta_tables(self) -> None:
-        self.db.table("_sync_state").create(
+        state = self.db.table("_sync_state")
+        state.create(
             _STATE_COLUMNS, pk="object", not_null={"attempt_done"}, defaults={"attempt_done": 0},
             if_not_exists=True,
         )
+        for name, kind in _STATE_COLUMNS.items():  # a file written by an earlier version
+            if name not in state.columns_dict:
+                state.add_column(name, kind)
         self.db.table("_sync_chunks").create(
             {"id": int, "object": str, "kind": str, "lo": int, "hi": int}, pk="id", if_not_exists=True
         )
@@ -211,13 +217,15 @@ class SyncStore:
         update: ChunkUpdate,
         ids_only: bool = False,
         total: int | None = None,
+        high_water_key: str | None = None,
     ) -> PageOutcome:
         """Upsert a page's rows and move its checkpoint, in one transaction.
 
         ``covered`` is the RECORDNO range ``(lo, hi]`` the page is known to hold completely (a full or a
         deletion scan); local rows in it that the page lacks are marked deleted. ``None`` (an incremental
         page, which holds only changed records) marks nothing. ``ids_only`` pages carry ``(RECORDNO,)``
-        rows and only mark deletions. ``total`` (first page of an attempt) records the attempt's size.
+        rows and only mark deletions. ``total`` (first page of an attempt) records the attempt's size;
+        ``high_water_key`` is the page's latest WHENMODIFIED as ``modified_key`` gives it.
         """
         select, upsert, mark = self._statements(schema)
         stamp = utc_now()
@@ -262,6 +270,12 @@ class SyncStore:
             self._move_chunk(update)
             if total is not None:
                 self.set_total(schema.name, total)
+            if high_water_key is not None:
+                self.conn.execute(
+                    "UPDATE _sync_state SET attempt_high_water = max(coalesce(attempt_high_water, ''), ?) "
+                    "WHERE object = ?",
+                    (high_water_key, schema.name),
+                )
             self.conn.execute(
                 "UPDATE _sync_state SET attempt_done = attempt_done + ? WHERE object = ?",
                 (len(rows), schema.name),
@@ -289,24 +303,6 @@ class SyncStore:
 
     def local_count(self, schema: ObjectSchema) -> int:
         return self.conn.execute(f"SELECT count(*) FROM {_q(schema.table)} WHERE _deleted = 0").fetchone()[0]
-
-    def high_water(self, schema: ObjectSchema) -> str | None:
-        """The latest WHENMODIFIED held locally, as ISO text; None when there is none we can read."""
-        column = _q(MODIFIED_FIELD)
-        # MM/DD/YYYY HH:MM:SS does not sort as text; rearranged it does.
-        row = self.conn.execute(
-            f"SELECT max(substr({column}, 7, 4) || substr({column}, 1, 2) || substr({column}, 4, 2) "
-            f"|| substr({column}, 11)) FROM {_q(schema.table)} WHERE length({column}) >= 10"
-        ).fetchone()
-        key = row[0] if row else None
-        if not key:
-            return None
-        for layout in ("%Y%m%d %H:%M:%S", "%Y%m%d"):
-            try:
-                return datetime.strptime(key, layout).isoformat()
-            except ValueError:
-                continue
-        return None
 
     # ------------------------------------------------------------------------------------ state
 
@@ -338,7 +334,8 @@ class SyncStore:
             )
             self.conn.execute(
                 "UPDATE _sync_state SET phase = ?, mode = ?, since = ?, attempt_started_at = ?, "
-                "attempt_total = NULL, attempt_done = 0, fields = ? WHERE object = ?",
+                "attempt_total = NULL, attempt_done = 0, attempt_high_water = NULL, fields = ? "
+                "WHERE object = ?",
                 (FETCH, mode, since, utc_now(), field_signature(schema), schema.name),
             )
             self.conn.execute(
@@ -364,7 +361,9 @@ class SyncStore:
         state = self.state(schema.name)
         started = _parse_iso(state.attempt_started_at) if state else None
         duration = (datetime.now(UTC) - started).total_seconds() if started else None
-        high_water = self.high_water(schema)
+        # The latest change seen by this attempt or any before it (an incremental attempt sees few).
+        keys = [state.attempt_high_water, modified_key_of_iso(state.high_water)] if state else []
+        high_water = iso_of_modified_key(max((k for k in keys if k), default=None))
         with self.transaction():
             self.conn.execute("DELETE FROM _sync_chunks WHERE object = ?", (schema.name,))
             self.conn.execute(
@@ -394,13 +393,17 @@ class SyncStore:
             )
         return int(cursor.lastrowid)
 
-    def finish_run(self, run_id: int, *, status: str, totals: dict, details: dict, error: str | None) -> None:
+    def finish_run(
+        self, run_id: int, *, status: str, mode: str, totals: dict, details: dict, error: str | None
+    ) -> None:
         self.conn.execute(
-            "UPDATE _sync_runs SET ended_at = ?, status = ?, fetched = ?, inserted = ?, updated = ?, "
-            "deleted = ?, pages = ?, retries = ?, wall_s = ?, error = ?, details = ? WHERE id = ?",
+            "UPDATE _sync_runs SET ended_at = ?, status = ?, mode = ?, fetched = ?, inserted = ?, "
+            "updated = ?, deleted = ?, pages = ?, retries = ?, wall_s = ?, error = ?, details = ? "
+            "WHERE id = ?",
             (
                 utc_now(),
                 status,
+                mode,
                 totals["fetched"],
                 totals["inserted"],
                 totals["updated"],
@@ -413,6 +416,27 @@ class SyncStore:
                 run_id,
             ),
         )
+
+
+def modified_key(value: str) -> str | None:
+    """WHENMODIFIED (MM/DD/YYYY HH:MM:SS) rearranged so that text order is time order; None if not one."""
+    if len(value) >= 10 and value[2] == "/" and value[5] == "/":
+        return value[6:10] + value[0:2] + value[3:5] + value[10:]
+    return None
+
+
+def iso_of_modified_key(key: str | None) -> str | None:
+    for layout in ("%Y%m%d %H:%M:%S", "%Y%m%d"):
+        try:
+            return datetime.strptime(key, layout).isoformat() if key else None
+        except ValueError:
+            continue
+    return None
+
+
+def modified_key_of_iso(value: str | None) -> str | None:
+    moment = _parse_iso(value)
+    return moment.strftime("%Y%m%d %H:%M:%S") if moment else None
 
 
 def _range_sql(low: int | None, high: int | None) -> tuple[str, tuple]:

@@ -85,3 +85,18 @@ def test_every_default_object_has_a_schema_with_the_modified_stamp():
     assert {"REQUIREDEPT", "REQUIRELOC", "CATEGORY", "STATUS"} <= set(sync.schema("GLACCOUNT").fields)
     with pytest.raises(ValueError, match="does not know"):
         sync.schema("APBILL")
+
+
+def test_interpreter_settings_change_only_while_a_sync_runs_and_come_back():
+    import gc
+    import sys
+
+    from intacct.sync._runtime import tuned_for_sync
+
+    before = (gc.get_threshold(), sys.getswitchinterval())
+    with tuned_for_sync():
+        assert gc.get_threshold()[0] >= 50_000 and sys.getswitchinterval() <= 0.001
+        with tuned_for_sync():  # a second sync in the same process
+            pass
+        assert gc.get_threshold()[0] >= 50_000  # still tuned: the first sync is still running
+    assert (gc.get_threshold(), sys.getswitchinterval()) == before

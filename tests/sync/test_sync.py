@@ -1,0 +1,232 @@
+"""The sync against a real sandbox over loopback HTTP, into a real SQLite file."""
+
+import sqlite3
+import threading
+
+import pytest
+
+import intacct.sync
+from intacct import errors
+from intacct.sync import DEFAULT_OBJECTS, sync_objects
+
+
+def _assert_exact(box, db, tables, objects=DEFAULT_OBJECTS, **where):
+    for name in objects:
+        local, remote = tables.local(db, name), tables.remote(box, name, **where)
+        assert local == remote, f"{name}: local table differs from the sandbox"
+
+
+def test_a_first_sync_copies_every_object_exactly_and_reports_it(make_sandbox, login, tables, tmp_path):
+    box = make_sandbox(vendors=4500, accounts=300)
+    db = tmp_path / "intacct.db"
+    seen = []
+    report = sync_objects(login(box.url), db, progress=seen.append)
+
+    assert report.status == "completed" and report.ok
+    _assert_exact(box, db, tables)
+    for name in DEFAULT_OBJECTS:
+        size = len(box.records("ACME-DEMO", name))
+        item = report.objects[name]
+        assert (item.mode, item.status, item.resumed) == ("full", "completed", False)
+        assert item.fetched == item.inserted == size and item.updated == item.deleted == 0
+    assert report.objects["VENDOR"].pages == 3  # 4,500 records: three 2,000-record pages, no more
+    assert report.pages == box.stats.functions["query"] == 10
+    # Progress: totals from totalcount, a final snapshot at 100 %.
+    last = seen[-1]
+    assert last.finished and last.fraction == 1.0 and last.done == sum(
+        len(box.records("ACME-DEMO", n)) for n in DEFAULT_OBJECTS
+    )
+    assert last.object("VENDOR").total == 4500 and last.object("VENDOR").phase == "done"
+    assert all(p.total is None or p.done <= p.total for p in seen)
+
+
+def test_gl_accounts_are_ready_before_the_big_objects(make_sandbox, login, tmp_path):
+    box = make_sandbox(vendors=10_000, latency_ms=20)
+    seen = []
+    sync_objects(login(box.url), tmp_path / "i.db", progress=seen.append)
+    first_gl_done = next(p for p in seen if p.object("GLACCOUNT").phase == "done")
+    assert first_gl_done.object("VENDOR").done <= 2000  # at most the vendors' first page was in by then
+
+
+def test_requests_fill_the_allowance_and_never_exceed_it(make_sandbox, login, tmp_path):
+    box = make_sandbox(vendors=8000, latency_ms=30, max_concurrent=2)
+    report = sync_objects(login(box.url), tmp_path / "i.db", concurrency=2)
+    assert report.ok
+    # The sandbox counts a request in flight until it has finished writing the reply, so a request
+    # sent the instant the previous reply was read can, rarely, still find both slots taken.
+    assert box.stats.rate_limited <= 1
+    assert box.stats.max_in_flight["ACME-DEMO"] == 2
+
+
+def test_exact_under_5xx_drops_429_bursts_bad_replies_and_expiring_sessions(
+    make_sandbox, login, tables, tmp_path
+):
+    box = make_sandbox(vendors=5000, accounts=200, max_concurrent=2)
+    session = login(box.url)
+    box.set_faults("error5xx=0.15,drop=0.05,rate429=0.15,malformed=0.05")
+    stop = threading.Event()
+
+    def expire_often():
+        while not stop.wait(0.25):
+            box.expire_sessions()
+
+    expirer = threading.Thread(target=expire_often, daemon=True)
+    expirer.start()
+    try:
+        report = sync_objects(session, tmp_path / "i.db")
+    finally:
+        stop.set()
+        expirer.join()
+        box.set_faults(None)
+
+    assert report.ok, report.errors
+    _assert_exact(box, tmp_path / "i.db", tables)
+    assert report.inserted == report.fetched == sum(len(box.records("ACME-DEMO", n)) for n in DEFAULT_OBJECTS)
+    assert report.retries > 0 and report.relogins > 0
+    assert sum(box.stats.faults.values()) > 0
+
+
+def test_incremental_picks_up_created_changed_and_deleted_records(make_sandbox, login, tables, tmp_path):
+    box = make_sandbox(vendors=3000, accounts=200)
+    db = tmp_path / "i.db"
+    session = login(box.url)
+    assert sync_objects(session, db).ok
+
+    created = int(box.create_record("ACME-DEMO", "VENDOR", {"VENDORID": "VNEW-1", "NAME": "Nouveau & Fils"}))
+    changed, gone = (int(r["RECORDNO"]) for r in box.records("ACME-DEMO", "VENDOR")[10:12])
+    box.update_record("ACME-DEMO", "VENDOR", changed, {"NAME": "Renamed Vendor Ltd"})
+    box.delete_record("ACME-DEMO", "VENDOR", gone)
+    account = box.records("ACME-DEMO", "GLACCOUNT")[5]
+    box.update_record("ACME-DEMO", "GLACCOUNT", account["RECORDNO"], {"TITLE": "Software - Renamed"})
+    department = box.records("ACME-DEMO", "DEPARTMENT")[-1]
+    box.delete_record("ACME-DEMO", "DEPARTMENT", department["RECORDNO"])
+    box.reset_stats()
+
+    report = sync_objects(session, db)
+
+    assert report.ok
+    assert {o.mode for o in report.objects.values()} == {"incremental"}
+    vendor = report.objects["VENDOR"]
+    assert (vendor.inserted, vendor.updated, vendor.deleted) == (1, 1, 1)
+    assert (report.objects["GLACCOUNT"].updated, report.objects["DEPARTMENT"].deleted) == (1, 1)
+    assert report.inserted == 1 and report.updated == 2 and report.deleted == 2
+    assert report.fetched < 50  # changes only, not the 3,000 vendors again
+    _assert_exact(box, db, tables)
+    assert tables.local(db, "VENDOR")[created][1] == "Nouveau & Fils"
+    assert set(tables.local(db, "VENDOR", deleted=True)) == {gone}
+    assert set(tables.local(db, "DEPARTMENT", deleted=True)) == {int(department["RECORDNO"])}
+    # Objects with nothing deleted cost one page and one count, no RECORDNO scan.
+    assert report.objects["CLASS"].pages == 2
+    assert box.stats.functions["query"] == report.pages
+
+
+def test_a_full_resync_marks_deleted_records_and_restores_changed_ones(make_sandbox, login, tables, tmp_path):
+    box = make_sandbox(vendors=2500)
+    db = tmp_path / "i.db"
+    session = login(box.url)
+    sync_objects(session, db, ["VENDOR"])
+    gone = int(box.records("ACME-DEMO", "VENDOR")[100]["RECORDNO"])
+    box.delete_record("ACME-DEMO", "VENDOR", gone)
+    conn = sqlite3.connect(db)
+    with conn:
+        conn.execute('UPDATE VENDOR SET NAME = ? WHERE RECORDNO = 7', ("tampered locally",))
+    conn.close()
+
+    report = sync_objects(session, db, ["VENDOR"], incremental=False)
+
+    item = report.objects["VENDOR"]
+    assert (item.mode, item.fetched, item.inserted, item.updated, item.deleted) == ("full", 2499, 0, 1, 1)
+    assert tables.local(db, "VENDOR") == tables.remote(box, "VENDOR")
+    assert set(tables.local(db, "VENDOR", deleted=True)) == {gone}
+
+
+def test_an_object_the_user_may_not_read_fails_alone(make_sandbox, login, tables, tmp_path):
+    box = make_sandbox(vendors=500)
+    db = tmp_path / "i.db"
+    report = sync_objects(login(box.url, user="limited_ws"), db)
+
+    gl = report.objects["GLACCOUNT"]
+    assert report.status == "partial" and gl.status == "failed"
+    assert isinstance(gl.exception, errors.PermissionDeniedError) and "PL04000005" in gl.error
+    others = [n for n in DEFAULT_OBJECTS if n != "GLACCOUNT"]
+    assert all(report.objects[n].status == "completed" for n in others)
+    _assert_exact(box, db, tables, others)
+    assert intacct.sync.last_synced(db)["GLACCOUNT"] is None
+    assert intacct.sync.last_synced(db)["VENDOR"] is not None
+    run = intacct.sync.history(db)[0]
+    assert run.status == "partial" and "PL04000005" in run.details["GLACCOUNT"]["error"]
+    assert "Demo-Passw0rd!" not in (run.error or "") + str(run.details)
+
+
+def test_an_entity_user_gets_what_that_entity_sees(make_sandbox, login, tables, tmp_path):
+    box = make_sandbox(vendors=800)
+    db = tmp_path / "i.db"
+    report = sync_objects(login(box.url, user="entity_ws", entity="E200"), db)
+    assert report.ok
+    _assert_exact(box, db, tables, entity="E200")
+    assert len(tables.local(db, "VENDOR")) < len(box.records("ACME-DEMO", "VENDOR"))
+
+
+def test_cancel_stops_early_and_the_next_run_resumes_without_refetching(
+    make_sandbox, login, tables, tmp_path
+):
+    box = make_sandbox(vendors=20_000, latency_ms=80)
+    db = tmp_path / "i.db"
+    session = login(box.url)
+    cancel = threading.Event()
+
+    def stop_after_some_vendors(progress):
+        if progress.object("VENDOR").done >= 4000:
+            cancel.set()
+
+    objects = ["GLACCOUNT", "VENDOR"]
+    first = sync_objects(session, db, objects, progress=stop_after_some_vendors, cancel=cancel)
+    assert first.status == "cancelled" and first.objects["VENDOR"].status == "cancelled"
+    assert first.objects["GLACCOUNT"].status == "completed"
+    committed = len(tables.local(db, "VENDOR"))
+    assert 4000 <= committed < 20_000
+
+    second = sync_objects(session, db, objects)
+    vendor = second.objects["VENDOR"]
+    assert second.ok and vendor.resumed and vendor.mode == "full"
+    assert vendor.fetched == vendor.inserted == 20_000 - committed
+    assert second.objects["GLACCOUNT"].mode == "incremental"
+    assert tables.local(db, "VENDOR") == tables.remote(box, "VENDOR")
+    statuses = [run.status for run in intacct.sync.history(db)]
+    assert statuses == ["completed", "cancelled"]
+
+
+def test_history_and_object_status_describe_what_is_held(sandbox, login, tmp_path):
+    db = tmp_path / "i.db"
+    assert intacct.sync.history(db) == [] and set(intacct.sync.last_synced(db).values()) == {None}
+    session = login(sandbox.url)
+    sync_objects(session, db, ["GLACCOUNT", "APTERM"])
+    sync_objects(session, db, ["GLACCOUNT"])
+    runs = intacct.sync.history(db)
+    assert [r.objects for r in runs] == [("GLACCOUNT",), ("GLACCOUNT", "APTERM")]
+    sizes = {name: len(sandbox.records("ACME-DEMO", name)) for name in ("GLACCOUNT", "APTERM")}
+    assert (runs[1].mode, runs[1].fetched) == ("full", sizes["GLACCOUNT"] + sizes["APTERM"])
+    assert runs[0].mode == "incremental" and runs[0].details["GLACCOUNT"]["fetched"] < sizes["GLACCOUNT"]
+    assert runs[0].started_at <= runs[0].ended_at
+    status = {s.object: s for s in intacct.sync.object_status(db)}
+    assert status["GLACCOUNT"].rows == len(sandbox.records("ACME-DEMO", "GLACCOUNT"))
+    assert status["GLACCOUNT"].last_status == "ok" and status["VENDOR"].last_synced_at is None
+    assert not status["GLACCOUNT"].in_progress
+
+
+def test_a_progress_callback_that_fails_does_not_stop_the_sync(sandbox, login, tables, tmp_path):
+    def broken(progress):
+        raise RuntimeError("display went away")
+
+    report = sync_objects(login(sandbox.url), tmp_path / "i.db", ["APTERM", "CLASS"], progress=broken)
+    assert report.ok
+    _assert_exact(sandbox, tmp_path / "i.db", tables, ["APTERM", "CLASS"])
+
+
+def test_bad_arguments_are_refused_before_anything_is_written(sandbox, login, tmp_path):
+    session = login(sandbox.url)
+    with pytest.raises(ValueError, match="does not know"):
+        sync_objects(session, tmp_path / "i.db", ["GLACCOUNT", "APBILL"])
+    with pytest.raises(ValueError, match="concurrency"):
+        sync_objects(session, tmp_path / "i.db", concurrency=0)
+    assert not (tmp_path / "i.db").exists()
