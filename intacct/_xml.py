@@ -121,12 +121,21 @@ def read_errors(errormessage: ET.Element | None) -> list[dict[str, str]]:
     ]
 
 
+_PARSE_SLICE = 64 * 1024
+
+
 def parse_xml(body: bytes) -> ET.Element:
     head = body[:4096]
     if b"<!DOCTYPE" in head or b"<!ENTITY" in body:
         raise errors.ResponseParseError("The reply declared a DTD, which the gateway never does.")
+    parser = ET.XMLParser()
+    view = memoryview(body)
     try:
-        return ET.fromstring(body)
+        # Fed in slices: one call over a multi-megabyte page would hold the GIL for its whole length,
+        # stalling the thread that is about to send the next request.
+        for start in range(0, len(view), _PARSE_SLICE):
+            parser.feed(view[start : start + _PARSE_SLICE])
+        return parser.close()
     except ET.ParseError as exc:
         raise errors.ResponseParseError(f"The reply is not well-formed XML ({exc}).") from None
 

@@ -47,6 +47,43 @@ def compile_filter(node: Node, resolve: Resolver) -> Predicate:
     return comparison(read, typed, node.tag, values)
 
 
+def recordno_bounds(node: Node) -> tuple[int | None, int | None]:
+    """Inclusive RECORDNO bounds that a filter implies, from its top-level AND (None: unbounded).
+
+    Lets `query` slice the ascending RECORDNO list by bisection before testing each record: keyset
+    paging (``RECORDNO > last AND RECORDNO <= end``) then costs a page, not a scan of the whole table.
+    The full predicate still runs on the slice, so the bounds only ever narrow, never decide.
+    """
+    low: int | None = None
+    high: int | None = None
+    for part in node.children if node.tag == "and" else [node]:
+        if part.tag not in FILTER_OPERATORS or part.text_of("field").upper() != "RECORDNO":
+            continue
+        values = [value.text.strip() for value in part.findall("value")]
+        try:
+            numbers = [int(v) for v in values]
+        except ValueError:
+            continue  # the predicate reports (or tolerates) it, exactly as without this shortcut
+        if not numbers:
+            continue
+        lo = hi = None
+        if part.tag == "greaterthan":
+            lo = numbers[0] + 1
+        elif part.tag == "greaterthanorequalto":
+            lo = numbers[0]
+        elif part.tag == "lessthan":
+            hi = numbers[0] - 1
+        elif part.tag == "lessthanorequalto":
+            hi = numbers[0]
+        elif part.tag in ("equalto", "between", "in"):
+            lo, hi = min(numbers), max(numbers)
+        if lo is not None:
+            low = lo if low is None else max(low, lo)
+        if hi is not None:
+            high = hi if high is None else min(high, hi)
+    return low, high
+
+
 # -- readByQuery strings ----------------------------------------------------------------------------------
 
 _TOKEN = re.compile(

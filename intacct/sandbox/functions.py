@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -16,7 +17,7 @@ from decimal import Decimal
 from . import messages
 from .companies import Company, User
 from .conditions import QueryError, TypedField, sort_recnos
-from .filters import Resolver, compile_filter, compile_query_string
+from .filters import Resolver, compile_filter, compile_query_string, recordno_bounds
 from .messages import FunctionFailed
 from .schema import DECIMAL_TYPES, NUMERIC_TYPES, OBJECTS, ObjectDef, object_def
 from .sessions import ResultSets, Session, SessionStore
@@ -237,6 +238,12 @@ def query(ctx: CallContext, node: Node) -> Outcome:
     offset = int(node.text_of("offset") or 0)
     recnos = table.visible_recnos(ctx.entity)
     if predicate is not None:
+        low, high = recordno_bounds(filter_node.children[0])
+        if low is not None or high is not None:
+            # visible_recnos is ascending, so a RECORDNO range is a slice found by bisection.
+            start = bisect_left(recnos, low) if low is not None else 0
+            stop = bisect_right(recnos, high) if high is not None else len(recnos)
+            recnos = recnos[start:stop]
         recnos = [r for r in recnos if predicate(r) is True]
     if aggregates:
         return _aggregate_page(
@@ -326,7 +333,9 @@ def _aggregate(function: str, field_spec, values: list[str]) -> str:
 def _raw(return_format: str, columns, rows) -> Outcome:
     rows = [{name: row.get(name, "") for name in columns} for row in rows]
     if return_format == "json":
-        return Outcome("", json.dumps(rows, ensure_ascii=False).encode(), "application/json; charset=UTF-8")
+        # Exactly "application/json", no charset (JSON is UTF-8 by definition): clients in production
+        # compare the header to this string to tell data from an XML error envelope.
+        return Outcome("", json.dumps(rows, ensure_ascii=False).encode(), "application/json")
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(columns)

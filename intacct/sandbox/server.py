@@ -11,6 +11,7 @@ import logging
 import socket
 import threading
 import time
+from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit
 
@@ -63,18 +64,29 @@ class Frontend:
         if company is not None and not self.traffic.try_enter(company):
             self._send(handler, arrived, 0, gateway_error(429, messages.rate_limited(), RETRY_AFTER))
             return
-        try:
-            self._serve_admitted(handler, arrived, parsed)
-        finally:
-            if company is not None:
+        released = False
+
+        def release() -> None:
+            # The gateway is done with a request once its reply is ready; counting it until the last
+            # byte is written would refuse a client that sends its next request on reading this one.
+            nonlocal released
+            if company is not None and not released:
+                released = True
                 self.traffic.leave(company)
 
-    def _serve_admitted(self, handler: _Handler, arrived: float, parsed: ParsedRequest | Reply) -> None:
+        try:
+            self._serve_admitted(handler, arrived, parsed, release)
+        finally:
+            release()
+
+    def _serve_admitted(
+        self, handler: _Handler, arrived: float, parsed: ParsedRequest | Reply, release: Callable[[], None]
+    ) -> None:
         admitted = self.gateway.admit(parsed) if isinstance(parsed, ParsedRequest) else parsed
         if isinstance(admitted, Admitted) and admitted.all_refused:
             admitted = self.gateway.refusal(admitted)
         if isinstance(admitted, Reply) and admitted.auth_rejected:
-            self._send(handler, arrived, 0, admitted)
+            self._send(handler, arrived, 0, admitted, release=release)
             return
         decision = self.faults.decide()
         extra_ms = self.faults.spec.latency_ms
@@ -85,7 +97,7 @@ class Frontend:
             return
         fault_reply = _fault_reply(decision)
         if fault_reply is not None:
-            self._send(handler, arrived, extra_ms, fault_reply, decision.kind)
+            self._send(handler, arrived, extra_ms, fault_reply, decision.kind, release)
             return
         if isinstance(admitted, Reply):  # parse or schema failure
             reply = admitted
@@ -95,16 +107,26 @@ class Frontend:
             self.traffic.count_functions(executed)
         if decision.kind == "malformed":
             reply = Reply(200, truncate(reply.body, decision.cut_fraction), reply.content_type)
-        self._send(handler, arrived, extra_ms, reply, decision.kind)
+        self._send(handler, arrived, extra_ms, reply, decision.kind, release)
 
     def _wait(self, arrived: float, extra_ms: int) -> None:
         remaining = (self.latency_ms + extra_ms) / 1000 - (time.monotonic() - arrived)
         if remaining > 0:
             time.sleep(remaining)
 
-    def _send(self, handler: _Handler, arrived: float, extra_ms: int, reply: Reply, fault: str = "") -> None:
+    def _send(
+        self,
+        handler: _Handler,
+        arrived: float,
+        extra_ms: int,
+        reply: Reply,
+        fault: str = "",
+        release: Callable[[], None] | None = None,
+    ) -> None:
         self._wait(arrived, extra_ms)
         self.traffic.count_reply(reply.status, fault)
+        if release is not None:
+            release()
         try:
             handler.send_response(reply.status)
             handler.send_header("Content-Type", reply.content_type)

@@ -229,3 +229,33 @@ def test_stopping_a_query_early_stops_fetching(make_sandbox, connect):
     rows.close()
     assert len(taken) == 1500
     assert box.stats.functions["query"] <= 4
+
+
+def test_json_pages_match_xml_pages_exactly(sandbox, connect):
+    session = _login(connect, sandbox.url)
+    fields = ["RECORDNO", "NAME", "STATUS", "DISPLAYCONTACT.EMAIL1", "CREDITLIMIT", "WHENMODIFIED"]
+    where = F("RECORDNO") > 10
+    xml_page = session.query_page("VENDOR", fields, where=where, order_by="RECORDNO", page_size=500)
+    json_page = session.query_page(
+        "VENDOR", fields, where=where, order_by="RECORDNO", page_size=500, format="json"
+    )
+    assert json_page.records == xml_page.records
+    assert json_page.total_count is None and json_page.num_remaining is None
+    assert xml_page.total_count is not None
+
+
+def test_json_page_errors_still_raise_typed_errors(sandbox, connect):
+    session = connect(sandbox.url).login("ACME-DEMO", "limited_ws", PASSWORD)
+    with pytest.raises(errors.PermissionDeniedError):
+        session.query_page("GLACCOUNT", ["RECORDNO"], format="json")
+
+
+def test_truncated_json_is_retried_then_reported(make_sandbox, connect):
+    box = make_sandbox(vendors=500)
+    client = connect(box.url, max_retries=2)
+    session = client.login("ACME-DEMO", "routable_ws", PASSWORD)
+    box.set_faults("malformed=1")
+    before = client.stats.requests
+    with pytest.raises(errors.ResponseParseError):
+        session.query_page("VENDOR", ["RECORDNO"], page_size=500, format="json")
+    assert client.stats.requests - before == 3
