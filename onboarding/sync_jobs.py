@@ -25,7 +25,7 @@ from intacct import errors
 from onboarding.connection import NotConnectedError, open_session
 from onboarding.diagnosis import Diagnosis, diagnose
 from onboarding.platform import Platform
-from onboarding.steps import StepKey
+from onboarding.steps import SENDER_ID, StepKey
 from onboarding.store import Store
 from onboarding.vault import Vault
 
@@ -80,8 +80,10 @@ class SyncJob:
         objects: Iterable[str] = intacct.sync.DEFAULT_OBJECTS,
         concurrency: int = 2,
         on_finish: Callable[[JobSnapshot], None] | None = None,
+        sender_id: str = SENDER_ID,
     ) -> None:
         self.ws_id = ws_id
+        self._sender_id = sender_id  # named in advice when Intacct refuses our sender
         self.db_path = Path(db_path)
         self._open_session = open_session
         self._full = full
@@ -137,7 +139,7 @@ class SyncJob:
         except NotConnectedError as exc:
             message = str(exc)
         except errors.IntacctError as exc:
-            advice["run"] = diagnose(exc)
+            advice["run"] = diagnose(exc, sender_id=self._sender_id)
             message = advice["run"].title
         except Exception:
             log.exception("could not open an Intacct session for workspace %s", self.ws_id)
@@ -154,7 +156,7 @@ class SyncJob:
                     cancel=self._cancel,
                 )
                 status = report.status
-                advice = _advice(report)
+                advice = _advice(report, self._sender_id)
                 if report.exception is not None and "run" in advice:
                     message = advice["run"].title
             except Exception:
@@ -187,13 +189,13 @@ class SyncJob:
             self._ended_at = final.ended_at
 
 
-def _advice(report: intacct.sync.SyncReport) -> dict[str, Diagnosis]:
+def _advice(report: intacct.sync.SyncReport, sender_id: str) -> dict[str, Diagnosis]:
     out: dict[str, Diagnosis] = {}
     if isinstance(report.exception, errors.IntacctError):
-        out["run"] = diagnose(report.exception)
+        out["run"] = diagnose(report.exception, sender_id=sender_id)
     for name, item in report.objects.items():
         if isinstance(item.exception, errors.IntacctError) and "run" not in out:
-            out[name] = diagnose(item.exception)
+            out[name] = diagnose(item.exception, sender_id=sender_id)
     return out
 
 
@@ -267,6 +269,7 @@ def start_sync(
         lambda: open_session(store, vault, platform, ws_id),
         full=full,
         on_finish=finished,
+        sender_id=platform.sender_id,
     )
     started = registry.start(job)
     if started is job:

@@ -1,0 +1,259 @@
+"""The Sync step's view: start, watch, stop and review syncs of one workspace.
+
+The sync runs in a worker thread (onboarding.sync_jobs) that never calls Streamlit; this module only
+reads its progress. While a sync runs, one fragment redraws the progress every second; when the sync
+ends it asks for one full redraw and stops polling, so the page is quiet the rest of the time.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import streamlit as st
+
+import intacct.sync
+from onboarding.steps import StepKey
+from onboarding.sync_jobs import JobSnapshot, current_job, start_sync, sync_db_path
+from ui.display import redact
+from ui.guard import PageContext
+from ui.nav import step_link
+from ui.resources import data_dir
+from ui.safe import friendly_errors, guarded
+
+POLL_SECONDS = 1.0
+LABELS = {name: schema.label for name, schema in intacct.sync.SCHEMAS.items()}
+PHASES = {
+    "queued": "waiting",
+    "fetching": "copying",
+    "checking deletions": "checking for deleted records",
+    "done": "done",
+    "failed": "failed",
+    "cancelled": "stopped",
+}
+RUN_STATUS = {
+    "completed": ":material/check_circle: finished",
+    "partial": ":material/error: finished with problems",
+    "failed": ":material/cancel: failed",
+    "cancelled": ":material/stop_circle: stopped",
+    "interrupted": ":material/cancel: cut off",
+    "running": ":material/sync: running",
+}
+
+
+def _masked(page: PageContext, text: str | None) -> str:
+    if not text:
+        return ""
+    saved = page.store.get_connection(page.ws_id)
+    ids = [saved.company_id, saved.user_id, saved.entity_id] if saved else []
+    return redact(text, ids, page.screen_share)
+
+
+def _duration(seconds: float | None) -> str:
+    if seconds is None:
+        return ""
+    if seconds < 10:
+        return f"{seconds:.1f} s"
+    if seconds < 60:
+        return f"{seconds:.0f} s"
+    minutes, rest = divmod(round(seconds), 60)
+    return f"{minutes} min {rest:02d} s" if minutes < 60 else f"{minutes // 60} h {minutes % 60:02d} min"
+
+
+def _when(moment: datetime | None) -> str:
+    if moment is None:
+        return "never"
+    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+
+
+# -- actions ----------------------------------------------------------------------------------------
+
+
+def _start(page: PageContext, full: bool) -> None:
+    start_sync(page.store, page.vault, page.platform, page.ws_id, data_dir(), full=full)
+
+
+def _stop(page: PageContext) -> None:
+    job = current_job(data_dir(), page.ws_id)
+    if job is not None:
+        job.cancel()
+
+
+# -- live progress ----------------------------------------------------------------------------------
+
+
+def _progress_view(snapshot: JobSnapshot) -> None:
+    progress = snapshot.progress
+    if progress is None:
+        st.progress(0.0, text="Signing in to Sage Intacct…")
+        return
+    if progress.total is None:
+        size = f"{progress.done:,} records so far (still counting)"
+    else:
+        size = f"{progress.done:,} of {progress.total:,} records"
+    eta = ""
+    if snapshot.running and progress.eta_s is not None and progress.rate > 0:
+        eta = f" · about {_duration(progress.eta_s)} left"
+    st.progress(progress.fraction, text=f"**All data:** {progress.fraction:.0%} · {size}{eta}")
+    for item in progress.objects:
+        total = f"{item.total:,}" if item.total is not None else "…"
+        detail = f"{item.done:,} / {total} · {PHASES.get(item.phase, item.phase)}"
+        if item.phase in ("fetching", "checking deletions") and item.eta_s is not None and item.rate > 0:
+            detail += f" · {item.rate:,.0f} per second, about {_duration(item.eta_s)} left"
+        st.progress(item.fraction, text=f"{LABELS.get(item.object, item.object)}: {detail}")
+    accounts = next((o for o in progress.objects if o.object == "GLACCOUNT"), None)
+    if snapshot.running and accounts is not None and accounts.phase == "done":
+        st.caption("GL accounts are in: you can open the mapping step while the rest loads.")
+
+
+def _live(page: PageContext, polling: bool) -> None:
+    @st.fragment(run_every=POLL_SECONDS if polling else None)
+    def live_progress() -> None:
+        # Timed reruns run this function alone, outside the page's friendly_errors block.
+        with friendly_errors():
+            _live_body(page, polling)
+
+    live_progress()
+
+
+def _live_body(page: PageContext, polling: bool) -> None:
+    job = current_job(data_dir(), page.ws_id)
+    if job is None:
+        return
+    snapshot = job.snapshot()
+    if snapshot.running:
+        st.button(
+            "Stop the sync",
+            icon=":material/stop_circle:",
+            disabled=snapshot.cancel_requested,
+            on_click=guarded(_stop),
+            args=(page,),
+            help="Stops after the requests under way. What was copied is kept; the next sync resumes.",
+        )
+        if snapshot.cancel_requested:
+            st.caption("Stopping after the requests under way…")
+    _progress_view(snapshot)
+    if polling and not snapshot.running:
+        st.rerun()  # the sync ended: draw the whole page once more, without polling
+
+
+# -- outcome, status and history --------------------------------------------------------------------
+
+
+def _outcome(page: PageContext, snapshot: JobSnapshot) -> None:
+    report = snapshot.report
+    if snapshot.status == "completed" and report is not None:
+        st.success(
+            f"Sync finished in {_duration(report.wall_s)}: {report.fetched:,} records read, "
+            f"{report.inserted:,} new, {report.updated:,} changed, {report.deleted:,} removed in Intacct.",
+            icon=":material/check_circle:",
+        )
+        step_link(StepKey.MAP, "Next: map your GL accounts to Routable categories")
+        return
+    if snapshot.status == "cancelled":
+        st.info(
+            "The sync was stopped. What was copied is kept; the next sync picks up from there.",
+            icon=":material/stop_circle:",
+        )
+        return
+    if snapshot.message:
+        st.error(_masked(page, snapshot.message), icon=":material/error:")
+    elif snapshot.status == "partial":
+        st.warning("Some objects could not be copied. The others are up to date.", icon=":material/warning:")
+    for name, advice in snapshot.advice.items():
+        where = "The sync" if name == "run" else LABELS.get(name, name)
+        st.markdown(f"**{where}: {advice.title}.** {_masked(page, advice.message)}")
+        st.markdown(_masked(page, advice.fix))
+        if advice.step_key:
+            step_link(advice.step_key, f"Go back to the step: {advice.step_title}")
+        if advice.code:
+            st.caption(f"Intacct error code, for support: {advice.code}")
+
+
+def _object_table(db) -> None:
+    rows = [
+        {
+            "Data": status.label,
+            "Records": status.rows,
+            "Removed in Intacct": status.deleted_rows,
+            "Last synced": _when(status.last_synced_at),
+            "Last result": {"ok": "up to date", "failed": "failed", "cancelled": "stopped"}.get(
+                status.last_status or "", "not synced yet"
+            )
+            + (" (resumes next time)" if status.in_progress else ""),
+        }
+        for status in intacct.sync.object_status(db)
+    ]
+    st.dataframe(rows, hide_index=True)
+
+
+def _history_table(page: PageContext, db) -> None:
+    runs = intacct.sync.history(db, limit=10)
+    if not runs:
+        st.caption("No sync has run for this workspace yet.")
+        return
+    st.dataframe(
+        [
+            {
+                "Started": _when(run.started_at),
+                "Result": RUN_STATUS.get(run.status, run.status),
+                "Kind": "changes only" if run.mode == "incremental" else "everything",
+                "Read": run.fetched,
+                "New": run.inserted,
+                "Changed": run.updated,
+                "Removed": run.deleted,
+                "Took": _duration(run.wall_s),
+                "Problem": _masked(page, run.error)
+                or "; ".join(
+                    f"{LABELS.get(name, name)}: {_masked(page, item.get('error'))}"
+                    for name, item in run.details.items()
+                    if item.get("error") and item.get("status") == "failed"
+                ),
+            }
+            for run in runs
+        ],
+        hide_index=True,
+    )
+
+
+def render_sync(page: PageContext) -> None:
+    st.markdown(
+        "Routable copies what it needs from Intacct into its own database: GL accounts first, so mapping "
+        "can begin early, then entities, locations, departments, classes, projects, payment terms and "
+        "vendors. The first sync reads everything; later ones read only what changed and notice records "
+        "deleted in Intacct. You can leave this page while it runs."
+    )
+    if page.platform is None:
+        st.error(page.platform_problem, icon=":material/build:")
+        return
+    db = sync_db_path(data_dir(), page.ws_id)
+    job = current_job(data_dir(), page.ws_id)
+    snapshot = job.snapshot() if job is not None else None
+    running = snapshot is not None and snapshot.running
+    synced_before = any(status.last_synced_at for status in intacct.sync.object_status(db))
+
+    if not running:
+        left, right, _rest = st.columns([1, 1, 2])
+        left.button(
+            "Sync again" if synced_before else "Start the sync",
+            type="primary",
+            icon=":material/sync:",
+            on_click=guarded(_start),
+            args=(page, False),
+        )
+        if synced_before:
+            right.button(
+                "Copy everything again",
+                icon=":material/restart_alt:",
+                on_click=guarded(_start),
+                args=(page, True),
+                help="Reads every record again instead of only the changes. Slower; rarely needed.",
+            )
+    if snapshot is not None:
+        _live(page, polling=running)
+        if not running:
+            _outcome(page, snapshot)
+
+    st.subheader("What Routable holds")
+    _object_table(db)
+    st.subheader("Sync history")
+    _history_table(page, db)
