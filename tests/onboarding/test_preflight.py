@@ -102,3 +102,12 @@ def test_limited_user_is_red_on_gl_accounts_only(login):
 
 def test_single_entity_company_passes(login):
     assert preflight_passed(run_preflight(login(company="SOLO-DEMO")))
+
+
+def test_preflight_probes_exactly_the_objects_the_sync_reads():
+    # The preflight promises "everything the sync needs": adding an object to the sync without probing
+    # it would let a missing permission surface only halfway through the first sync.
+    from intacct.sync import DEFAULT_OBJECTS
+    from onboarding.preflight import PREFLIGHT_OBJECTS
+
+    assert sorted(PREFLIGHT_OBJECTS) == sorted(DEFAULT_OBJECTS)
