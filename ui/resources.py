@@ -7,6 +7,7 @@ own objects instead of someone else's.
 
 from __future__ import annotations
 
+import logging
 import os
 from pathlib import Path
 
@@ -21,6 +22,8 @@ from onboarding.platform import (
 )
 from onboarding.store import Store
 from onboarding.vault import ENV_KEY, Vault
+
+log = logging.getLogger(__name__)
 
 ENV_DB_PATH = "ROUTABLE_DB_PATH"
 ENV_DATA_DIR = "ROUTABLE_DATA_DIR"
@@ -43,7 +46,8 @@ def _secrets() -> object | None:
     """st.secrets, or None when no secrets file exists (reading a missing file raises)."""
     try:
         found = st.secrets.load_if_toml_exists()
-    except Exception:  # noqa: BLE001 - a broken secrets file means "no secrets"; the owner sees the log
+    except Exception as exc:  # noqa: BLE001 - a broken secrets file means "no secrets", said in the log
+        log.warning("ignoring .streamlit/secrets.toml, which could not be read (%s)", type(exc).__name__)
         return None
     return st.secrets if found else None
 
