@@ -13,6 +13,8 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
+from json.encoder import encode_basestring
+from operator import itemgetter
 
 from . import messages
 from .companies import Company, User
@@ -244,12 +246,13 @@ def query(ctx: CallContext, node: Node) -> Outcome:
             start = bisect_left(recnos, low) if low is not None else 0
             stop = bisect_right(recnos, high) if high is not None else len(recnos)
             recnos = recnos[start:stop]
-        recnos = [r for r in recnos if predicate(r) is True]
+        if not _bounds_decide(filter_node.children[0]):
+            recnos = [r for r in recnos if predicate(r) is True]
     if aggregates:
         return _aggregate_page(
             spec, table, recnos, plain, aggregates, order_keys, pagesize, offset, return_format
         )
-    if order_keys:
+    if order_keys and not _by_recordno(order_keys):
         recnos = sort_recnos(recnos, order_keys)
     total = len(recnos)
     page = recnos[offset : offset + pagesize]
@@ -266,6 +269,30 @@ def query(ctx: CallContext, node: Node) -> Outcome:
         )
     )
     return Outcome(f"<data{head}>{records_xml(spec.name, plain, page, table.view)}</data>")
+
+
+_RANGE_OPERATORS = frozenset({"greaterthan", "greaterthanorequalto", "lessthan", "lessthanorequalto"})
+
+
+def _bounds_decide(node: Node) -> bool:
+    """Whether the filter is nothing but RECORDNO bounds, so the bisected slice is already its answer.
+
+    Keyset pages (``RECORDNO > a AND RECORDNO <= b``) are most of a sync's requests; testing each record
+    of the slice against the predicate again would only repeat the bisection. Any other part, or a value
+    that is not a plain whole number, leaves the decision to the predicate.
+    """
+    for part in node.children if node.tag == "and" else [node]:
+        if part.tag not in _RANGE_OPERATORS or part.text_of("field").upper() != "RECORDNO":
+            return False
+        values = [value.text.strip() for value in part.findall("value")]
+        if len(values) != 1 or not (values[0].isascii() and values[0].isdigit()):
+            return False
+    return True
+
+
+def _by_recordno(order_keys: list) -> bool:
+    """Ordered by RECORDNO ascending only: visible_recnos already is (ties cannot occur)."""
+    return len(order_keys) == 1 and order_keys[0][1].field.name == "RECORDNO" and not order_keys[0][2]
 
 
 def _aggregate_page(
@@ -331,16 +358,46 @@ def _aggregate(function: str, field_spec, values: list[str]) -> str:
 
 
 def _raw(return_format: str, columns, rows) -> Outcome:
-    rows = [{name: row.get(name, "") for name in columns} for row in rows]
     if return_format == "json":
         # Exactly "application/json", no charset (JSON is UTF-8 by definition): clients in production
         # compare the header to this string to tell data from an XML error envelope.
-        return Outcome("", json.dumps(rows, ensure_ascii=False).encode(), "application/json")
+        return Outcome("", _json_records(list(columns), rows).encode(), "application/json")
+    rows = [{name: row.get(name, "") for name in columns} for row in rows]
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(columns)
     writer.writerows([row[name] for name in columns] for row in rows)
     return Outcome("", buffer.getvalue().encode(), "text/csv; charset=UTF-8")
+
+
+def _json_records(columns: list[str], rows) -> str:
+    """``json.dumps([{column: value, ...}, ...], ensure_ascii=False)``, byte for byte, several times faster.
+
+    A JSON page of 2,000 vendors is built on every keyset request of a sync. Each record is one
+    %-format of a template holding the keys; only values that JSON must escape (quotes, backslashes,
+    control characters) go through the encoder.
+    """
+    if not columns:
+        return json.dumps([{} for _ in rows])
+    keys = [json.dumps(name, ensure_ascii=False).replace("%", "%%") for name in columns]
+    template = "{" + ", ".join(f'{key}: "%s"' for key in keys) + "}"
+    pick_values = itemgetter(*columns) if len(columns) > 1 else (lambda row: (row[columns[0]],))
+    parts: list[str] = []
+    append = parts.append
+    for row in rows:
+        try:
+            values = pick_values(row)
+        except KeyError:
+            values = tuple(row.get(name, "") for name in columns)
+        try:
+            joined = "".join(values)
+        except TypeError:  # not all text: let the encoder decide how each value is written
+            append(json.dumps({name: row.get(name, "") for name in columns}, ensure_ascii=False))
+            continue
+        if '"' in joined or "\\" in joined or not joined.isprintable():
+            values = tuple(encode_basestring(value)[1:-1] for value in values)
+        append(template % values)
+    return "[" + ", ".join(parts) + "]"
 
 
 # -- read and readByName ----------------------------------------------------------------------------------

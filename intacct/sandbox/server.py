@@ -191,6 +191,8 @@ class _Handler(BaseHTTPRequestHandler):
     server_version = "IntacctSandbox/1.0"
     sys_version = ""
     timeout = 120  # idle keep-alive connections are closed after this many seconds
+    # Headers and body go out in two writes; with Nagle on, a small reply can wait ~40 ms for an ACK.
+    disable_nagle_algorithm = True
 
     server: GatewayServer
 

@@ -8,6 +8,8 @@ How the work is cut up
     boundaries from the RECORDNO density of the page just read (or spreading evenly inside a known
     upper bound). Chunks are independent, so the workers fetch a large object's pages side by side; a
     guess that was off only costs a follow-up page, since a chunk keeps paging until it is empty.
+    Pages inside a bounded chunk are asked for as JSON, a fraction of the work of XML on both sides;
+    first pages and open-ended chunks stay XML for the counters they carry (see ``_page_format``).
 
 Who does what
     ``concurrency`` request slots are shared by the worker threads. Workers fetch and parse pages and
@@ -326,13 +328,15 @@ class _Run:
         # GL accounts (the first object) go before everything. Then every object's first page, so all
         # totals are known early, the biggest objects' first: a big object's first page tells how to
         # split the rest of it, and until it is back the small ones keep the other slots busy.
-        # Then the remaining pages in object order.
+        # Then the remaining pages in object order, an object's open-ended chunk before its bounded ones:
+        # it alone can turn up records beyond the planned ranges (more pages to plan), and it is read as
+        # XML, the slowest page to parse, which is better not left for the very end.
         if plan.index == 0:
             key = (0, 0, plan.index)
         elif first:
             key = (1, -plan.expected_size, plan.index)
         else:
-            key = (2, 0, plan.index)
+            key = (2, plan.index, 0 if hi is None else 1)
         return _Task((*key, next(self.seq)), plan.schema.name, kind, chunk_id, lo, hi, first)
 
     def _push(self, *tasks: _Task, reserved: bool = False) -> None:
@@ -379,6 +383,7 @@ class _Run:
             where=_where(task.lo, task.hi, since),
             order_by="RECORDNO",
             page_size=PAGE_SIZE,
+            format=_page_format(task),
         )
         high_water_key = None
         if fetching:
@@ -389,18 +394,20 @@ class _Run:
             high_water_key = max(filter(None, (modified_key(row[stamp]) for row in rows)), default=None)
         else:
             rows = [(int(r["RECORDNO"]),) for r in page.records]
+        remaining, total_count = _remaining(page, rows, task.hi), page.total_count or 0
+        del page  # only the rows go on; free the parsed records before perhaps waiting on the writer
         follow_ups: list[_Task] = []
-        if page.num_remaining <= 0 or not rows:
+        if remaining <= 0 or not rows:
             update = ChunkUpdate(task.chunk_id, None, None)
             covered = (task.lo, task.hi)
-            if rows == [] and page.num_remaining > 0:
+            if rows == [] and remaining > 0:
                 # An empty page that claims more remain proves nothing; close the chunk, mark nothing.
-                log.warning("%s: empty page with %d said to remain", task.object, page.num_remaining)
+                log.warning("%s: empty page with %d said to remain", task.object, remaining)
                 covered = None
         else:
             ids = [r[0] for r in rows]
             last = max(ids)
-            ranges = split_range(last, task.hi, page.num_remaining, min(ids), len(ids), PAGE_SIZE)
+            ranges = split_range(last, task.hi, remaining, min(ids), len(ids), PAGE_SIZE)
             children = [(next(self.chunk_ids), lo, hi) for lo, hi in ranges[1:]]
             update = ChunkUpdate(task.chunk_id, ranges[0][0], ranges[0][1], children)
             covered = (task.lo, last)
@@ -410,7 +417,7 @@ class _Run:
             )
         if since is not None:
             covered = None  # an incremental page holds only changed records: it proves no deletion
-        done = _PageDone(task, rows, covered, update, page.total_count, len(update.children), high_water_key)
+        done = _PageDone(task, rows, covered, update, total_count, len(update.children), high_water_key)
         with self.cond:
             # Counted before the writer sees the page, so the run cannot look finished in between.
             follow_ups = [] if plan.failed else follow_ups
@@ -601,6 +608,37 @@ def split_range(
         low = bound
     ranges.append((low, hi))
     return ranges
+
+
+def _page_format(task: _Task) -> str:
+    """JSON where the engine can do without the gateway's counters, XML where it needs them.
+
+    JSON pages are a fraction of the work to produce and to read, but carry no totalcount and no
+    numremaining. A first page needs totalcount (the object's size, for progress) and numremaining (how
+    to split the rest); an open-ended chunk needs numremaining to see records beyond the last guessed
+    boundary. Inside a bounded chunk the page itself says enough (see ``_remaining``).
+    """
+    return "xml" if task.first or task.hi is None else "json"
+
+
+def _remaining(page, rows: list[tuple], hi: int | None) -> int:
+    """Records left in the chunk after this page: the gateway's count, or what a JSON page implies.
+
+    A page shorter than the page size, or one that reaches the chunk's upper bound, leaves nothing. A
+    full page short of the bound leaves an unknown number; guess it from the density of this page, so a
+    chunk that turned out much fuller than planned is split again rather than read page after page.
+    """
+    if page.num_remaining is not None:
+        return page.num_remaining
+    if len(rows) < PAGE_SIZE:
+        return 0
+    first, last = min(r[0] for r in rows), max(r[0] for r in rows)
+    if hi is None:
+        return PAGE_SIZE  # unknown: at least one more page
+    if last >= hi:
+        return 0
+    density = max(1.0, (last - first) / max(1, len(rows) - 1))
+    return max(1, math.ceil((hi - last) / density))
 
 
 def _where(lo: int | None, hi: int | None, since: datetime | None) -> Filter | None:

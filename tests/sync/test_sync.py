@@ -61,13 +61,14 @@ def test_requests_fill_the_allowance_and_never_exceed_it(make_sandbox, login, tm
 def test_exact_under_5xx_drops_429_bursts_bad_replies_and_expiring_sessions(
     make_sandbox, login, tables, tmp_path
 ):
-    box = make_sandbox(vendors=5000, accounts=200, max_concurrent=2)
+    # The added latency keeps the run longer than a few expiry periods however fast the machine is.
+    box = make_sandbox(vendors=5000, accounts=200, max_concurrent=2, latency_ms=30)
     session = login(box.url)
     box.set_faults("error5xx=0.15,drop=0.05,rate429=0.15,malformed=0.05")
     stop = threading.Event()
 
     def expire_often():
-        while not stop.wait(0.25):
+        while not stop.wait(0.15):
             box.expire_sessions()
 
     expirer = threading.Thread(target=expire_often, daemon=True)
