@@ -219,3 +219,14 @@ def test_setup_journey(app_url, page):
     expect(page.locator("[data-testid='stMain']")).not_to_contain_text("routable_ws")
     shot(page, "5-screen-share")
     assert_no_password(page)
+
+    # Step 7: the sync runs in the background while the page polls it, then shows what was copied.
+    open_step(page, "sync")
+    page.get_by_role("button", name="Start the sync").click()
+    expect(page.get_by_text(re.compile(r"^Sync finished in "))).to_be_visible(timeout=60_000)
+    expect(sidebar.get_by_text("7. Sync · done")).to_be_visible()
+    history = page.get_by_role("heading", name="Sync history")
+    expect(history).to_be_visible()
+    expect(page.get_by_role("button", name="Sync again")).to_be_visible()
+    shot(page, "6-synced")
+    assert_no_password(page)
