@@ -152,10 +152,10 @@ def _edge_description(value: str) -> str:
 
 
 def _has_invisible(value: str) -> bool:
-    """Control and formatting characters, and any space other than the ordinary one."""
+    """Control and formatting characters, noncharacters (XML cannot carry U+FFFE), and odd spaces."""
     for char in value:
         category = unicodedata.category(char)
-        if category in ("Cc", "Cf", "Zl", "Zp"):
+        if category in ("Cc", "Cf", "Cn", "Cs", "Zl", "Zp"):
             return True
         if category == "Zs" and char != " ":
             return True

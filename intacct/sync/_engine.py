@@ -440,7 +440,11 @@ class _Run:
             self.fatal = self.fatal or exc
             self.stop.set()
             return
-        if isinstance(exc, _PASSING) and task.attempts < TASK_RETRIES and not self._stopping():
+        if isinstance(exc, _PASSING) and self._stopping():
+            # The run is ending (stopped, or failed elsewhere): a passing failure proves nothing about
+            # this object, so its chunk stays in the file for the next run instead of failing it.
+            return
+        if isinstance(exc, _PASSING) and task.attempts < TASK_RETRIES:
             client = self.session.client
             delay = min(client.backoff_max, client.backoff_base * 4 * 2**task.attempts)
             log.info("%s page failed (%s); trying again in %.2fs", task.object, type(exc).__name__, delay)

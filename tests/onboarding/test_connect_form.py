@@ -68,7 +68,7 @@ def test_overlong_values_are_refused():
     assert "128" in check(password="p" * 129)["password"]
 
 
-@pytest.mark.parametrize("invisible", ["\u00a0", "\u200b", "\t", "\n", "\x00", "\ufeff"])
+@pytest.mark.parametrize("invisible", ["\u00a0", "\u200b", "\t", "\n", "\x00", "\ufeff", "\ufffe", "\uffff"])
 def test_invisible_and_control_characters_are_caught(invisible):
     for field in ("company_id", "entity_id", "user_id"):
         value = GOOD[field] or "E100"

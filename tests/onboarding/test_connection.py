@@ -198,3 +198,10 @@ def test_open_session_uses_the_saved_connection(connect, store, vault, platform,
     assert (session.company_id, session.entity_id, session.user_id) == ("ACME-DEMO", "E100", "routable_ws")
     assert session.count("GLACCOUNT") > 0
     session.client.close()
+
+
+def test_a_password_xml_cannot_carry_is_a_field_error_not_a_crash(connect, store, workspace):
+    # U+FFFE is not a control character to Unicode, but XML refuses it: it must stop at the form.
+    outcome = connect(password="Demo\ufffePassw0rd!")
+    assert not outcome.ok and "password" in outcome.field_errors
+    assert store.get_connection(workspace.id) is None

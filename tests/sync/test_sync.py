@@ -68,7 +68,7 @@ def test_exact_under_5xx_drops_429_bursts_bad_replies_and_expiring_sessions(
     stop = threading.Event()
 
     def expire_often():
-        while not stop.wait(0.15):
+        while not stop.wait(0.3):
             box.expire_sessions()
 
     expirer = threading.Thread(target=expire_often, daemon=True)
@@ -231,3 +231,27 @@ def test_bad_arguments_are_refused_before_anything_is_written(sandbox, login, tm
     with pytest.raises(ValueError, match="concurrency"):
         sync_objects(session, tmp_path / "i.db", concurrency=0)
     assert not (tmp_path / "i.db").exists()
+
+
+def test_stopping_while_intacct_is_failing_counts_as_stopped_not_failed(make_sandbox, login, tmp_path):
+    # A user often presses Stop because Intacct is failing: the pages still in the client's retries when
+    # the stop comes must leave their chunks for the next run, not fail their objects.
+    box = make_sandbox(vendors=3000, latency_ms=20)
+    session = login(box.url)
+    box.set_faults("error5xx=1.0")
+    cancel = threading.Event()
+    before = box.stats.requests
+
+    def stop_once_failing():
+        while box.stats.requests < before + 4:
+            threading.Event().wait(0.005)
+        cancel.set()
+
+    stopper = threading.Thread(target=stop_once_failing, daemon=True)
+    stopper.start()
+    report = sync_objects(session, tmp_path / "i.db", ["GLACCOUNT", "VENDOR"], cancel=cancel)
+    stopper.join()
+    assert report.status == "cancelled"
+    assert {o.status for o in report.objects.values()} == {"cancelled"}
+    box.set_faults("")
+    assert sync_objects(session, tmp_path / "i.db", ["GLACCOUNT", "VENDOR"]).ok
