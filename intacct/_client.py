@@ -326,13 +326,27 @@ class IntacctClient:
                 )
             raise errors.ResponseParseError("The reply is not an Intacct XML response.", http_status=status)
         try:
-            return _xml.parse_reply(body, http_status=status)
+            reply = _xml.parse_reply(body, http_status=status)
         except errors.ResponseParseError:
             if status >= 500:
                 raise errors.ServerError(
                     f"Sage Intacct answered HTTP {status}.", http_status=status
                 ) from None
             raise
+        except errors.IntacctError as exc:
+            # A 5xx whose XML says nothing more specific is a server fault like any other 5xx, and is
+            # retried as one; a classified refusal (sign-in, sender) keeps its class and is not.
+            if status >= 500 and type(exc) is errors.IntacctError:
+                raise errors.ServerError(
+                    exc.description or f"Sage Intacct answered HTTP {status}.",
+                    code=exc.code,
+                    description2=exc.description2,
+                    correction=exc.correction,
+                    http_status=status,
+                    errors=exc.errors,
+                ) from None
+            raise
+        return reply
 
 
 def _is_json(content_type: str) -> bool:
@@ -347,18 +361,29 @@ def _json_text(value: object) -> str:
     return str(value)
 
 
+def _flat_json(row: dict, prefix: str = "") -> dict[str, str]:
+    out: dict[str, str] = {}
+    for key, value in row.items():
+        if isinstance(value, dict):
+            out.update(_flat_json(value, f"{prefix}{key}."))
+        else:
+            out[f"{prefix}{key}"] = value if type(value) is str else _json_text(value)
+    return out
+
+
 def _json_rows(body: bytes) -> list[dict[str, str]]:
-    """A bare JSON array of records, values as the strings the XML form would carry."""
+    """A bare JSON array of records, shaped like the XML form: flat dotted keys, string values."""
     try:
         rows = json.loads(body)
     except ValueError:
         raise errors.ResponseParseError("The JSON reply is not well-formed.") from None
     if not isinstance(rows, list) or not all(isinstance(row, dict) for row in rows):
         raise errors.ResponseParseError("The JSON reply is not a list of records.")
-    for row in rows:
-        for key, value in row.items():
-            if type(value) is not str:
-                row[key] = _json_text(value)
+    for i, row in enumerate(rows):
+        if any(type(value) is not str for value in row.values()):
+            # Related objects may arrive nested ({"DISPLAYCONTACT": {"EMAIL1": ...}}); callers read
+            # them by dotted name, as the XML form gives them.
+            rows[i] = _flat_json(row)
     return rows
 
 

@@ -259,3 +259,56 @@ def test_truncated_json_is_retried_then_reported(make_sandbox, connect):
     with pytest.raises(errors.ResponseParseError):
         session.query_page("VENDOR", ["RECORDNO"], page_size=500, format="json")
     assert client.stats.requests - before == 3
+
+
+def test_nested_json_related_fields_are_flattened_to_dotted_names():
+    from intacct._client import _json_rows
+
+    body = (
+        b'[{"RECORDNO": 7, "ONHOLD": false,'
+        b' "DISPLAYCONTACT": {"EMAIL1": "a@b.c", "MAILADDRESS": {"CITY": "Oslo"}}}]'
+    )
+    assert _json_rows(body) == [
+        {
+            "RECORDNO": "7",
+            "ONHOLD": "false",
+            "DISPLAYCONTACT.EMAIL1": "a@b.c",
+            "DISPLAYCONTACT.MAILADDRESS.CITY": "Oslo",
+        }
+    ]
+    flat = b'[{"RECORDNO": "7", "NAME": "x"}]'
+    assert _json_rows(flat) == [{"RECORDNO": "7", "NAME": "x"}]
+
+
+def test_5xx_with_a_generic_xml_failure_is_retried_as_a_server_error(connect):
+    import http.server
+
+    body = (
+        b"<response><control><status>failure</status></control><errormessage><error>"
+        b"<errorno>XL03000001</errorno><description>Service unavailable</description>"
+        b"</error></errormessage></response>"
+    )
+
+    class Unavailable(http.server.BaseHTTPRequestHandler):
+        def do_POST(self):
+            self.rfile.read(int(self.headers["Content-Length"]))
+            self.send_response(503)
+            self.send_header("Content-Type", "text/xml; charset=UTF-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Unavailable)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        client = connect(f"http://127.0.0.1:{server.server_address[1]}/ia/xml/xmlgw.phtml", max_retries=2)
+        with pytest.raises(errors.ServerError) as info:
+            client.login("ACME-DEMO", "routable_ws", PASSWORD)
+        assert info.value.http_status == 503 and info.value.code == "XL03000001"
+        assert client.stats.requests == 3
+    finally:
+        server.shutdown()
+        server.server_close()
