@@ -162,9 +162,13 @@ def open_session(store: Store, vault: Vault, platform: Platform, ws_id: int) -> 
     """A live session from the saved connection, for the sync. Intacct errors propagate: diagnose() them."""
     saved = _saved_connection(store, vault, ws_id)
     client = platform.client()
-    return client.login(
-        saved.company_id, saved.user_id, saved.password.reveal(), entity_id=saved.entity_id or None
-    )
+    try:
+        return client.login(
+            saved.company_id, saved.user_id, saved.password.reveal(), entity_id=saved.entity_id or None
+        )
+    except BaseException:
+        client.close()  # the session would have owned it; nobody else will
+        raise
 
 
 def _saved_connection(store: Store, vault: Vault, ws_id: int):

@@ -109,7 +109,14 @@ def _shared_sandbox() -> Any:
         if _sandbox_handle is None:
             from intacct import sandbox
 
-            _sandbox_handle = sandbox.start()
+            try:
+                _sandbox_handle = sandbox.start()
+            except OSError as exc:
+                raise PlatformConfigError(
+                    f"The built-in Intacct sandbox could not start ({exc.strerror or type(exc).__name__}). "
+                    "Set INTACCT_SENDER_ID and INTACCT_SENDER_PASSWORD to use a real Intacct gateway, "
+                    "or restart the app."
+                ) from None
             atexit.register(_sandbox_handle.stop)
             log.info("no Intacct sender configured: using the built-in sandbox at %s", _sandbox_handle.url)
         return _sandbox_handle

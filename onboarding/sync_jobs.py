@@ -13,6 +13,7 @@ the Sync page in a second tab shows the sync already running instead of starting
 from __future__ import annotations
 
 import logging
+import sqlite3
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -159,6 +160,13 @@ class SyncJob:
                 advice = _advice(report, self._sender_id)
                 if report.exception is not None and "run" in advice:
                     message = advice["run"].title
+            except sqlite3.DatabaseError as exc:
+                log.warning("sync database for workspace %s unusable: %s", self.ws_id, exc)
+                message = (
+                    f"The local copy of the Intacct data ({self.db_path.name}) is damaged or in use by "
+                    "another program. Close anything else using it and start the sync again; if it keeps "
+                    "failing, delete that file and Routable will copy everything afresh."
+                )
             except Exception:
                 log.exception("sync of workspace %s stopped unexpectedly", self.ws_id)
                 message = _UNEXPECTED

@@ -14,6 +14,7 @@ import argparse
 import logging
 import os
 import signal
+import sqlite3
 import sys
 import threading
 import time
@@ -139,15 +140,19 @@ def main(argv: Sequence[str] | None = None, env: dict[str, str] | None = None) -
         except errors.IntacctError as exc:
             print(f"error: could not sign in: {exc}\n{exc.hint}", file=sys.stderr)
             return EXIT_FAILED
-        report = sync_objects(
-            session,
-            args.db,
-            objects,
-            concurrency=args.concurrency,
-            incremental=not args.full,
-            progress=_Printer(),
-            cancel=cancel,
-        )
+        try:
+            report = sync_objects(
+                session,
+                args.db,
+                objects,
+                concurrency=args.concurrency,
+                incremental=not args.full,
+                progress=_Printer(),
+                cancel=cancel,
+            )
+        except (sqlite3.Error, OSError) as exc:
+            print(f"error: cannot use the database {args.db}: {exc}", file=sys.stderr)
+            return EXIT_FAILED
     for name, problem in report.errors.items():
         print(f"  {name}: {problem}", file=sys.stderr)
     print(report.summary(), flush=True)

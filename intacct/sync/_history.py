@@ -131,14 +131,14 @@ def object_status(db_path: str | Path, objects: tuple[str, ...] = DEFAULT_OBJECT
                     "SELECT object, last_synced_at, last_status, last_error, phase FROM _sync_state"
                 ):
                     states[row[0]] = row
-            except sqlite3.OperationalError:
+            except sqlite3.DatabaseError:  # no state table yet, or not a database at all
                 pass
             for name in objects:
                 try:
                     total, gone = conn.execute(
                         f'SELECT count(*), coalesce(sum(_deleted), 0) FROM "{name}"'
                     ).fetchone()
-                except sqlite3.OperationalError:
+                except sqlite3.DatabaseError:
                     continue
                 counts[name] = (total - gone, gone)
     out = []

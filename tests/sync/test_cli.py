@@ -100,3 +100,12 @@ def test_a_refused_sign_in_says_what_to_check_without_a_traceback(sandbox, tmp_p
     assert process.returncode == 1
     assert "could not sign in" in err and "Sign-in information is incorrect" in err
     assert "Traceback" not in err and wrong not in out + err
+
+
+def test_an_unusable_database_file_is_one_line_not_a_traceback(sandbox, tmp_path):
+    db = tmp_path / "not-a-database.db"
+    db.write_bytes(b"this is not SQLite" * 100)
+    out, err = _cli(sandbox.url, db, "--objects", "APTERM").communicate(timeout=60)
+    assert "Traceback" not in err
+    assert "error: cannot use the database" in err
+    assert PASSWORD not in out + err

@@ -101,3 +101,14 @@ def test_an_object_without_permission_is_flagged_with_its_fix(make_sandbox, setu
     assert done.advice["GLACCOUNT"].step_key == "ws_user"
     progress = store.get_progress(ws_id)["sync"]
     assert progress.state == "attention" and "GLACCOUNT" in progress.note
+
+
+def test_a_damaged_sync_database_gets_a_specific_message(make_sandbox, setup, tmp_path):
+    box = make_sandbox()
+    store, vault, ws_id, platform, connect = setup
+    connect()
+    sync_db_path(tmp_path, ws_id).write_bytes(b"garbage, not SQLite" * 100)
+    assert sync.object_status(sync_db_path(tmp_path, ws_id))  # the page's tables still render
+    done = _wait(start_sync(store, vault, platform(box.url), ws_id, tmp_path, registry=SyncJobs()))
+    assert done.status == "failed"
+    assert "damaged or in use" in done.message
