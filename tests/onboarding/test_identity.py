@@ -8,5 +8,7 @@ def test_local_manager_is_named_and_unverified():
 
 
 def test_audit_label_prefers_email():
-    who = Identity(key="email:ana@example.com", name="Ana", role=Role.FINANCE_REVIEWER, email="ana@example.com")
+    who = Identity(
+        key="email:ana@example.com", name="Ana", role=Role.FINANCE_REVIEWER, email="ana@example.com"
+    )
     assert who.audit_label == "ana@example.com (Finance reviewer)"
