@@ -63,11 +63,11 @@ EXPENSE_RULES: dict[str, str] = {
     "finance charge:0.8 service charge:0.9 wire fee:1 transaction fee:0.9 bank:0.6 paypal:0.9 stripe:0.9 "
     "credit card:0.7",
     CONTRACTORS: "contractor:1 subcontractor:1 contract labor:1 contract labour:1 outsourced:1 outsourcing:1 "
-    "freelance:1 freelancer:1 temporary staff:0.9 temporary labor:0.9 agency fee:0.8 commission:0.7 "
+    "freelance:1 freelancer:1 temporary staff:0.9 temporary labor:0.9 agency fee:0.8 commission:0.65 "
     "outside service:0.9 contracted service:1 services:0.5",
     COGS: "cost of goods sold:1 cost of sales:1 cost of sale:1 cost of revenue:1 direct cost:0.9 "
-    "product cost:1 purchase:0.7 raw material:1 material:0.8 direct labor:1 direct labour:1 "
-    "indirect labor:0.9 indirect labour:0.9 production:0.8 factory:0.9 manufacturing:0.8 "
+    "product cost:1 direct expense:0.9 purchase:0.7 raw material:1 material:0.8 direct labor:1 "
+    "direct labour:1 indirect labor:0.9 indirect labour:0.9 production:0.8 factory:0.9 manufacturing:0.8 "
     "merchandise:0.9 landed cost:1 purchase return:1 purchase discount:1 cost:0.55 labor:0.5 labour:0.5 "
     "goods for resale:1 subcontracted production:1",
     EQUIPMENT: "equipment:0.9 hardware:1 computer:0.9 computer equipment:1 laptop:1 machinery:0.9 tools:0.8 "
@@ -83,7 +83,7 @@ EXPENSE_RULES: dict[str, str] = {
     "supply:0.7 kitchen:0.8 toner:1 administrative:0.6 general administrative:0.6 office consumable:1",
     PAYROLL: "salary:1 wage:1 payroll:1 gross salary:1 bonus:1 employee benefit:1 benefit:0.8 pension:1 "
     "401k:1 retirement:0.9 superannuation:1 health insurance:1 medical insurance:1 dental:0.9 "
-    "worker compensation:1 workers comp:1 payroll tax:1 national insurance:1 staff:0.8 employee:0.8 "
+    "worker compensation:1.1 workers comp:1.1 payroll tax:1 national insurance:1 staff:0.8 employee:0.8 "
     "personnel:0.9 hr:1 human resource:1 recruitment:1 recruiting:1 hiring:0.9 remuneration:1 "
     "compensation:0.9 profit sharing:1 child support:0.9 fringe:1 vacation:0.8 holiday pay:0.9 "
     "overtime:1 fica:1 futa:1 suta:1 unemployment:0.9 social security:1 medicare:1 employer:0.9",
@@ -93,13 +93,13 @@ EXPENSE_RULES: dict[str, str] = {
     REPAIRS: "repair:1 maintenance:1 repairs maintenance:1 upkeep:1 renewal:0.6 servicing:0.8",
     RESEARCH: "research development:1 research:0.9 prototype:0.9 laboratory:0.8 lab:0.7 clinical:0.8",
     SHIPPING: "shipping:1 freight:1 postage:1 courier:1 delivery:0.9 carriage:0.9 distribution:0.7 "
-    "mail:0.8 mailing:0.8 packaging:0.8 logistics:1 haulage:1 fedex:1 dhl:1",
-    SOFTWARE: "software:1 subscription:1 saas:1 software license:1 dues:0.7 membership:0.7 cloud:0.9 "
-    "hosting:0.8 web service:0.8 aws:1 app:0.7 publication:0.7 periodical:0.8",
+    "postal:1 forwarding:0.9 mail:0.8 mailing:0.8 packaging:0.8 logistics:1 haulage:1 fedex:1 dhl:1",
+    SOFTWARE: "software:1 subscription:1 saas:1 software license:1 dues:0.65 membership:0.7 cloud:0.9 "
+    "hosting:0.8 web service:0.8 online service:0.8 aws:1 app:0.7 publication:0.7 periodical:0.8",
     TAXES: "tax:0.8 taxes:0.8 property tax:1 franchise tax:1 sales tax:1 license:0.9 licenses:0.9 "
     "permit:1 business license:1 registration:0.8 filing fee:0.9 duty:0.8 excise:1 vat:0.6 other taxes:1",
     TELECOM: "telephone:1 phone:1 telecom:1 telecommunication:1 mobile:1 cell:0.9 cellular:1 internet:1 "
-    "broadband:1 network:0.8 voip:1 communication:0.9 fax:0.9",
+    "broadband:1 cable:0.8 network:0.8 voip:1 communication:0.9 fax:0.9",
     TRAINING: "training:1 education:1 tuition:1 seminar:1 course:1 conference:0.8 "
     "professional development:1 continuing education:1 certification:0.8 workshop:0.8 books:0.7 "
     "learning:0.9",
@@ -108,7 +108,7 @@ EXPENSE_RULES: dict[str, str] = {
     "trip:0.9 petrol:1 parking:1 toll:0.9 taxi:1 per diem:1 subsistence:0.8 truck:0.7 motor:0.6 "
     "transportation:0.8 rail:0.8",
     UTILITIES: "utility:1 utilities:1 electricity:1 electric:1 power:0.9 heat:0.9 heating:0.9 gas:0.8 "
-    "water:0.9 sewer:1 waste:0.8 trash:0.9 refuse:0.8 energy:0.9 hydro:0.8 light heat power:1",
+    "water:0.9 sewer:1 garbage:0.9 waste:0.8 trash:0.9 refuse:0.8 energy:0.9 hydro:0.8 light heat power:1",
     OTHER: "miscellaneous:0.7 sundry:0.8 other expense:0.7 general expense:0.6 donation:1 charitable:1 "
     "charity:1 contribution:0.7 penalty:0.9 penalties:0.9 fine:0.8 fines:0.8 gift:0.8 laundry:0.8 "
     "dry cleaning:0.9 late fee:0.8 expense:0.3 other:0.4",
@@ -116,7 +116,8 @@ EXPENSE_RULES: dict[str, str] = {
     NOT_USED: "depreciation:1.5 amortization:1.5 bad debt:1.5 doubtful:1.5 interest:1.2 "
     "exchange:0.8 foreign exchange:1.5 exchange rate:1.5 currency:0.9 gain:0.9 loss:0.6 gain loss:1.5 "
     "disposal:1.5 income tax:1.5 corporation tax:1.5 corporate tax:1.5 cash over short:1.5 "
-    "cash difference:1.5 rounding:1.5 discount:0.8 cash discount:1.5 discount given:1.5 "
+    "cash difference:1.5 rounding:1.5 round off:1.5 valuation:1 opening:1 adjustment:0.9 discount:0.8 "
+    "cash discount:1.5 discount given:1.5 "
     "discount taken:1.5 suspense:1.5 clearing:1.2 impairment:1.5 write off:1.2 write down:1.2 "
     "unrealized:1.5 unrealised:1.5 realized:1 inventory adjustment:1.5 stock adjustment:1.5 "
     "shrinkage:1.2 spoilage:1.2 non sufficient fund:1.5 intercompany:1.2 elimination:1.5 "
@@ -138,14 +139,15 @@ ASSET_RULES: dict[str, str] = {
     "work in process:0.9 merchandise:1 goods in transit:0.8 stock valuation:1 trading stock:1 "
     "stock on hand:1 goods for resale:1",
     PREPAID: "prepaid:1 prepayment:1 prepaid expense:1 deposit:0.7 security deposit:0.9 "
-    "advance to supplier:1 vendor advance:1 supplier advance:1 deferred expense:0.9 deferred charge:0.9",
+    "earnest money:0.8 advance to supplier:1 vendor advance:1 supplier advance:1 deferred expense:0.9 "
+    "deferred charge:0.9",
     NOT_USED: "cash:1 bank:0.9 checking:1 saving:1 petty cash:1 receivable:1 debtor:1 undeposited:1 "
     "clearing:1.2 tax:0.9 vat:1 gst:1 hst:1 pst:1 qst:1 investment:0.9 loan:0.9 note:0.8 "
     "employee advance:1 advance:0.6 credit card:0.9 allowance:0.9 doubtful:1.5 accumulated:1.5 "
     "depreciation:1.5 amortization:1.5 suspense:1.5 intercompany:1.2 due from:0.9 "
     "other current asset:0.7 current asset:0.6 non current asset:0.6 goodwill:0.9 drawing:1 "
-    "capital:0.9 equity:1 earning:1 dividend:1 shareholder:1 owner:0.9 interim:1.5 not invoiced:1.5 "
-    "not billed:1.5 to receive:1.2 undelivered:1",
+    "capital:0.5 equity:1 earning:1 dividend:1 shareholder:1 owner:0.9 interim:1.5 not invoiced:1.5 "
+    "opening:1 not billed:1.5 to receive:1.2 undelivered:1",
 }
 
 # Words that name the "not used" category itself in a workspace's own list.

@@ -68,6 +68,7 @@ ABBREVIATIONS: dict[str, str] = {
     "cogs": "cost of goods sold",
     "wip": "work in progress",
     "cos": "cost of sales",
+    "cwip": "capital work in progress",
     "ppe": "property plant equipment",
     "pp&e": "property plant equipment",
     "capex": "capital expenditure",

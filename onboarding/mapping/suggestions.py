@@ -164,17 +164,29 @@ def _read(account: Mapping[str, object]) -> _Account:
 # --- first signal: the account itself --------------------------------------------------------------
 
 
-def _quote(record: _Account, start: int, end: int, phrase: str) -> str:
+def _quote(record: _Account, start: int, end: int) -> str:
+    """'Title says "..."' quoting the title as written, shorthand spelled out in brackets."""
     span = record.words[start:end]
-    written: list[str] = []
-    for word in span:
-        if not written or written[-1] != word.written:
-            written.append(word.written)
-    text = " ".join(written)
+    text = _as_written(record.title, span[0].written, span[-1].written)
     if any(spelled_out(word) for word in span):
-        spelled = " ".join(word.spelled for word in span)
-        return f'Title says "{text}" ({spelled})'
+        return f'Title says "{text}" ({" ".join(word.spelled for word in span)})'
     return f'Title says "{text}"'
+
+
+def _as_written(title: str, first: str, last: str) -> str:
+    """The stretch of the title from one written word to another, in its own capitals and punctuation."""
+    lowered = title.lower()
+    begin = _find_word(lowered, first, 0)
+    if begin is None:
+        return first if first == last else f"{first} {last}"
+    finish = _find_word(lowered, last, begin)
+    stop = begin + len(first) if finish is None else finish + len(last)
+    return title[begin:stop]
+
+
+def _find_word(text: str, word: str, start: int) -> int | None:
+    found = re.search(rf"(?<![a-z0-9]){re.escape(word)}(?![a-z0-9])", text[start:])
+    return None if found is None else start + found.start()
 
 
 def _read_title(record: _Account, table: rules.RuleTable) -> tuple[str, float, str, float, str | None] | None:
@@ -199,7 +211,7 @@ def _read_title(record: _Account, table: rules.RuleTable) -> tuple[str, float, s
     elif gap < 0.3:
         confidence -= 0.08
     confidence += min(0.04, 0.02 * (phrases[concept] - 1))
-    reason = _quote(record, start, end, phrase)
+    reason = _quote(record, start, end)
     if runner_up is not None and gap < 0.1:
         reason += f"; it could also be {runner_up}"
     return concept, confidence, reason, gap, runner_up
@@ -292,6 +304,14 @@ def _near_keys(key: tuple) -> list[tuple]:
     return [(side, balance, stems[:i] + stems[i + 1 :]) for i in range(len(stems))]
 
 
+def _count(table: dict[tuple, dict[str, int]], key: tuple, category: str) -> None:
+    counts = table.get(key)
+    if counts is None:
+        table[key] = {category: 1}
+    else:
+        counts[category] = counts.get(category, 0) + 1
+
+
 _NEAR_SIMILARITY = 0.5  # shared words over all words of both titles
 
 
@@ -304,8 +324,9 @@ class _ApprovedMemory:
     """
 
     def __init__(self, approved: Iterable[tuple[Mapping[str, object], str]], vocabulary: _Vocabulary) -> None:
-        self.votes: dict[tuple, Counter[str]] = defaultdict(Counter)
-        self.near: dict[tuple, Counter[str]] = defaultdict(Counter)
+        # Plain dicts of counts: a Counter per title key costs too much on a large deployment.
+        self.votes: dict[tuple, dict[str, int]] = {}
+        self.near: dict[tuple, dict[str, int]] = {}
         self.near_example: dict[tuple, tuple[str, int]] = {}  # a title behind the key, and its word count
         name_cache: dict[object, str | None] = {}
         for pair in approved:
@@ -322,10 +343,11 @@ class _ApprovedMemory:
             if not record.words:
                 continue
             key = _title_key(record)
-            self.votes[key][category] += 1
+            _count(self.votes, key, category)
             for near in [key, *_near_keys(key)]:
-                self.near[near][category] += 1
-                self.near_example.setdefault(near, (record.title, len(key[2])))
+                _count(self.near, near, category)
+                if near not in self.near_example:
+                    self.near_example[near] = (record.title, len(key[2]))
 
     def __bool__(self) -> bool:
         return bool(self.votes)

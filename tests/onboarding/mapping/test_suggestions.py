@@ -51,18 +51,18 @@ def test_one_suggestion_per_account_in_the_given_order():
 @pytest.mark.parametrize(
     ("title", "expected", "quoted"),
     [
-        ("T&E Exp", "Travel", '"t&e" (travel'),
-        ("Amort. Exp", "Not used in Routable", '"amort" (amortization)'),
-        ("Software Subscr.", "Software & Subscriptions", "subscr"),
-        ("Prof. fees", "Legal & Professional Fees", '"prof fees" (professional fees)'),
-        ("Telco", "Telecom & Internet", '"telco" (telecom)'),
-        ("R&M - Building", "Repairs & Maintenance", '"r&m" (repairs maintenance)'),
-        ("Dep. Exp - Vehicles", "Not used in Routable", '"dep" (depreciation)'),
-        ("Svc charges - bank", "Bank & Merchant Fees", "charges"),
+        ("T&E Exp", "Travel", '"T&E" (travel)'),
+        ("Amort. Exp", "Not used in Routable", '"Amort" (amortization)'),
+        ("Software Subscr.", "Software & Subscriptions", '"Software Subscr" (software subscriptions)'),
+        ("Prof. fees", "Legal & Professional Fees", '"Prof. fees" (professional fees)'),
+        ("Telco", "Telecom & Internet", '"Telco" (telecom)'),
+        ("R&M - Building", "Repairs & Maintenance", '"R&M" (repairs maintenance)'),
+        ("Dep. Exp - Vehicles", "Not used in Routable", '"Dep" (depreciation)'),
+        ("Svc charges - bank", "Bank & Merchant Fees", '"Svc charges" (services charges)'),
         ("Employer 401(k) match", "Payroll, Benefits & HR", None),
         ("Workers' Comp Insurance", "Payroll, Benefits & HR", None),
-        ("Cost of Goods Sold - Freight", "Cost of Goods Sold", '"cost of goods sold"'),
-        ("COGS - Materials", "Cost of Goods Sold", '"cogs" (cost of goods sold)'),
+        ("Cost of Goods Sold - Freight", "Cost of Goods Sold", '"Cost of Goods Sold"'),
+        ("COGS - Materials", "Cost of Goods Sold", '"COGS" (cost of goods sold)'),
     ],
 )
 def test_shorthand_and_synonyms_are_read(title, expected, quoted):
@@ -74,7 +74,8 @@ def test_shorthand_and_synonyms_are_read(title, expected, quoted):
 
 
 def test_reason_quotes_what_the_title_says():
-    assert one("Software subscriptions").reason == 'Title says "software subscriptions"'
+    assert one("Software subscriptions").reason == 'Title says "Software subscriptions"'
+    assert one("Inventory - Stock In Hand", ASSET).reason == 'Title says "Stock In Hand"'
 
 
 def test_health_insurance_is_a_benefit_not_business_insurance():
