@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from intacct import errors
 from onboarding.connect_form import FIELD_LABELS, FIELD_PASSWORD, check_connection_form
 from onboarding.diagnosis import Diagnosis, diagnose
-from onboarding.preflight import PreflightCheck, failed_checks, preflight_passed, run_preflight
+from onboarding.preflight import PreflightCheck, failed_checks, preflight_passed, survey_connection
 from onboarding.steps import StepKey, step
 from onboarding.store import Store, UnknownWorkspace
 from onboarding.vault import Vault, VaultDecryptError
@@ -121,9 +121,10 @@ def connect_workspace(
 
         entities: list[dict] = []
         try:
-            if not entity_id:
-                entities = session.list_entities()
-            checks = run_preflight(session, workspace.security_model)
+            # One round trip after sign-in: the entity list (top level only) and every access check.
+            entities, checks = survey_connection(
+                session, workspace.security_model, with_entities=not entity_id
+            )
         except errors.IntacctError as exc:
             diagnosis = diagnose(exc, sender_id=platform.sender_id, entity_id=entity_id)
             store.record_event(
