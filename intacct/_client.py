@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import ipaddress
 import itertools
-import json
 import logging
 import random
 import re
@@ -31,6 +30,7 @@ from datetime import datetime
 from typing import Literal, Protocol
 from urllib.parse import urlsplit
 
+import orjson
 import requests
 
 from . import _classify, _xml, errors
@@ -389,18 +389,23 @@ def _flat_json(row: dict, prefix: str = "") -> dict[str, str]:
 
 
 def _json_rows(body: bytes) -> list[dict[str, str]]:
-    """A bare JSON array of records, shaped like the XML form: flat dotted keys, string values."""
+    """A bare JSON array of records, shaped like the XML form: flat dotted keys, string values.
+
+    Parsed with orjson: a 2,000-vendor page is over a megabyte of JSON on every keyset request of a sync,
+    and orjson reads it in a fraction of the standard library's time (and is strict about UTF-8).
+    """
     try:
-        rows = json.loads(body)
-    except ValueError:
+        rows = orjson.loads(body)
+    except orjson.JSONDecodeError:
         raise errors.ResponseParseError("The JSON reply is not well-formed.") from None
-    if not isinstance(rows, list) or not all(isinstance(row, dict) for row in rows):
+    if type(rows) is not list or set(map(type, rows)) - {dict}:
         raise errors.ResponseParseError("The JSON reply is not a list of records.")
-    for i, row in enumerate(rows):
-        if any(type(value) is not str for value in row.values()):
-            # Related objects may arrive nested ({"DISPLAYCONTACT": {"EMAIL1": ...}}); callers read
-            # them by dotted name, as the XML form gives them.
-            rows[i] = _flat_json(row)
+    if set(map(type, itertools.chain.from_iterable(row.values() for row in rows))) - {str}:
+        # Related objects may arrive nested ({"DISPLAYCONTACT": {"EMAIL1": ...}}), numbers and booleans
+        # bare; callers read them by dotted name as text, as the XML form gives them.
+        for i, row in enumerate(rows):
+            if any(type(value) is not str for value in row.values()):
+                rows[i] = _flat_json(row)
     return rows
 
 
