@@ -1,6 +1,9 @@
-"""How identifiers appear on screen: in full normally, partly masked in screen-share mode."""
+"""How identifiers appear on screen: in full normally, partly masked in screen-share mode; and how
+text people typed (workspace names) is put into Markdown so that it shows as typed."""
 
 from __future__ import annotations
+
+import re
 
 from onboarding.masking import mask_identifier
 
@@ -20,3 +23,15 @@ def redact(text: str, identifiers: list[str | None], screen_share: bool) -> str:
     for value in sorted((v for v in identifiers if v), key=len, reverse=True):
         text = text.replace(value, mask_identifier(value))
     return text
+
+
+# Every ASCII punctuation character may be backslash-escaped in CommonMark; escaping them all leaves
+# no link, emphasis, heading, list, table, HTML, LaTeX ($) or Streamlit directive (:red[...]) behind.
+_MARKDOWN_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
+
+
+def as_text(value: str | None) -> str:
+    """``value`` escaped for st.markdown, st.caption and friends: it renders literally, never as Markdown."""
+    if not value:
+        return ""
+    return _MARKDOWN_PUNCTUATION.sub(r"\\\1", value)
