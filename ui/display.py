@@ -30,8 +30,16 @@ def redact(text: str, identifiers: list[str | None], screen_share: bool) -> str:
 _MARKDOWN_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
 
 
+# Escapes cannot stop GFM's bare-URL links: they are found in the text after Markdown is parsed
+# ("https://...", "www.", "name@host"). A word joiner (U+2060, invisible and zero-width) inside each
+# such marker leaves the text looking the same but no longer a link.
+_AUTOLINK_MARKERS = re.compile(r"(?i)(?<=https:)(?=//)|(?<=http:)(?=//)|(?<=www)(?=\.)|(?<=@)")
+_WORD_JOINER = "\u2060"
+
+
 def as_text(value: str | None) -> str:
     """``value`` escaped for st.markdown, st.caption and friends: it renders literally, never as Markdown."""
     if not value:
         return ""
-    return _MARKDOWN_PUNCTUATION.sub(r"\\\1", value)
+    unlinked = _AUTOLINK_MARKERS.sub(_WORD_JOINER, value)
+    return _MARKDOWN_PUNCTUATION.sub(r"\\\1", unlinked)

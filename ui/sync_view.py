@@ -13,6 +13,7 @@ import streamlit as st
 
 import intacct.sync
 from intacct.storage_faults import DAMAGED
+from onboarding.diagnosis import support_line
 from onboarding.steps import StepKey
 from onboarding.sync_jobs import (
     BUSY,
@@ -182,8 +183,8 @@ def _outcome(page: PageContext, snapshot: JobSnapshot) -> None:
         st.markdown(_masked(page, advice.fix))
         if advice.step_key:
             step_link(advice.step_key, f"Go back to the step: {advice.step_title}")
-        if advice.code:
-            st.caption(f"Intacct error code, for support: {advice.code}")
+        if support_line(advice):
+            st.caption(support_line(advice))
 
 
 def _object_table(db) -> None:

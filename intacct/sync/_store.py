@@ -315,6 +315,41 @@ class SyncStore:
                 [(cid, obj, kind, lo, hi) for cid, lo, hi in update.children],
             )
 
+    def local_parts(
+        self, schema: ObjectSchema, lo: int | None, hi: int | None, parts: int
+    ) -> list[tuple[int | None, int | None, int]]:
+        """Cut ``(lo, hi]`` into up to ``parts`` ranges holding equal numbers of live local records.
+
+        Returns ``(lo, hi, local count)`` per range; the first starts at ``lo`` and the last ends at
+        ``hi``, so together they cover the whole range (records Intacct has beyond ours included).
+        """
+        where, args = _range_sql(lo, hi)
+        live = f"{where} AND _deleted = 0" if where else " WHERE _deleted = 0"
+        table = _q(schema.table)
+        total = self.conn.execute(f"SELECT count(*) FROM {table}{live}", args).fetchone()[0]
+        if total < 2 or parts < 2:
+            return [(lo, hi, total)]
+        ranges: list[tuple[int | None, int | None, int]] = []
+        low, before = lo, 0
+        for j in range(1, parts):
+            position = j * total // parts
+            if position <= before:
+                continue
+            bound = self.conn.execute(
+                f"SELECT RECORDNO FROM {table}{live} ORDER BY RECORDNO LIMIT 1 OFFSET ?",
+                (*args, position - 1),
+            ).fetchone()[0]
+            ranges.append((low, bound, position - before))
+            low, before = bound, position
+        ranges.append((low, hi, total - before))
+        return ranges
+
+    def add_chunk(self, object_name: str, kind: str, chunk_id: int, lo: int | None, hi: int | None) -> None:
+        self.conn.execute(
+            "INSERT INTO _sync_chunks (id, object, kind, lo, hi) VALUES (?, ?, ?, ?, ?)",
+            (chunk_id, object_name, kind, lo, hi),
+        )
+
     def local_count(self, schema: ObjectSchema) -> int:
         return self.conn.execute(f"SELECT count(*) FROM {_q(schema.table)} WHERE _deleted = 0").fetchone()[0]
 

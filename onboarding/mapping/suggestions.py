@@ -18,7 +18,7 @@ measures it.
 from __future__ import annotations
 
 import re
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -31,6 +31,7 @@ from onboarding.mapping.defaults import default_category_names
 __all__ = ["Suggestion", "suggest"]
 
 ACCEPT_THRESHOLD = 0.8  # what the Map page's "accept all at or above" starts from
+_READINGS_KEPT = 200_000
 
 _NEIGHBOUR_WINDOW = 3
 
@@ -68,6 +69,7 @@ class _Vocabulary:
         self.names = [n for n in names if isinstance(n, str) and n.strip()]
         self.by_casefold = {n.strip().casefold(): n for n in self.names}
         self.by_concept, self.main_concept = rules.resolve_categories(self.names)
+        self.readings: dict[tuple, _Guess] = {}  # (title, side, balance) -> what the account alone says
 
     def category(self, concept: str) -> tuple[str | None, str]:
         """The category for a concept, and a note when only a stand-in exists in this workspace."""
@@ -108,11 +110,18 @@ def suggest(
     workspace's category names (None: the defaults); suggestions only ever name one of them.
     ``approved`` holds (account, category name) pairs approved in other workspaces of this deployment.
     """
-    names = tuple(categories) if categories is not None else tuple(default_category_names())
+    if categories is None:
+        names = tuple(default_category_names())
+    else:
+        names = tuple(name for name in categories if isinstance(name, str))
     vocabulary = _vocabulary(names)
     records = [_read(account) for account in accounts]
 
-    by_title: dict[tuple, _Guess] = {}
+    # What an account says about itself depends only on its title, type and balance: read each once,
+    # and keep the readings for the next call (the Map page asks again on every rerun).
+    by_title = vocabulary.readings
+    if len(by_title) > _READINGS_KEPT:
+        by_title.clear()
     guesses: list[_Guess] = []
     for record in records:
         key = (record.title, record.side, record.balance)
@@ -185,8 +194,15 @@ def _as_written(title: str, first: str, last: str) -> str:
 
 
 def _find_word(text: str, word: str, start: int) -> int | None:
-    found = re.search(rf"(?<![a-z0-9]){re.escape(word)}(?![a-z0-9])", text[start:])
-    return None if found is None else start + found.start()
+    """Where ``word`` stands on its own in ``text`` (not inside a longer word), from ``start`` on."""
+    at = text.find(word, start)
+    while at != -1:
+        before = text[at - 1] if at else " "
+        after = text[at + len(word)] if at + len(word) < len(text) else " "
+        if not before.isalnum() and not after.isalnum():
+            return at
+        at = text.find(word, at + 1)
+    return None
 
 
 def _read_title(record: _Account, table: rules.RuleTable) -> tuple[str, float, str, float, str | None] | None:
@@ -196,9 +212,9 @@ def _read_title(record: _Account, table: rules.RuleTable) -> tuple[str, float, s
     if not found:
         return None
     best: dict[str, tuple[float, str, int, int]] = {}
-    phrases: Counter[str] = Counter()
+    phrases: dict[str, int] = {}
     for concept, score, phrase, start, end in found:
-        phrases[concept] += 1
+        phrases[concept] = phrases.get(concept, 0) + 1
         if concept not in best or score > best[concept][0]:
             best[concept] = (score, phrase, start, end)
     ranked = sorted(best.items(), key=lambda item: (-item[1][0], item[1][2]))

@@ -46,3 +46,11 @@ def test_the_duplicate_message_repeats_a_hostile_name_as_text(store):
     [error] = [e.value for e in at.error]
     assert "already exists" in error
     assert as_text(HOSTILE.upper()) in error and HOSTILE.upper() not in error
+
+
+def test_bare_urls_and_addresses_in_a_name_cannot_become_links():
+    for bare in ("https://evil.example/x", "http://evil.example", "www.evil.example", "ops@evil.example"):
+        shown = as_text(f"Acme {bare}")
+        # GFM links these after parsing, escapes or not; a word joiner inside each marker stops it.
+        assert not any(marker in shown for marker in ("://", "\\:\\/\\/", "www\\.", "@e", "\\@e"))
+        assert shown.replace("\u2060", "").replace("\\", "") == f"Acme {bare}"

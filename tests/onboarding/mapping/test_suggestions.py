@@ -311,3 +311,30 @@ def test_confidence_is_always_between_zero_and_one():
     approved = [(a, "Travel") for a in accounts[::3]]
     for s in suggest(accounts) + suggest(accounts, approved=approved):
         assert 0.0 <= s.confidence <= 1.0
+
+
+def test_asking_again_gives_the_same_answers():
+    accounts = [account(str(6000 + i), t) for i, t in enumerate(["Airfare", "Widgets", "Rent", "Bank fees"])]
+    first = suggest(accounts)
+    assert suggest(accounts) == first
+    assert suggest(iter(accounts)) == first
+    # The kept readings belong to one list of categories, never to another.
+    assert [s.category for s in suggest(accounts, ["T&E", "Other"])] == ["T&E", "Other", "Other", "Other"]
+    assert suggest(accounts) == first
+
+
+def test_category_lists_holding_non_names_are_tolerated():
+    got = one("Airfare", categories=["Travel", None, 3, ["x"], "  "])
+    assert got.category == "Travel"
+
+
+@pytest.mark.parametrize("excluded", ["Excluded", "Out of scope", "Do not map", "Skip", "Not billable"])
+def test_a_renamed_not_used_category_is_recognised(excluded):
+    got = one("Consulting Revenue", EXPENSE, "credit", categories=["Travel", excluded])
+    assert got.category == excluded
+
+
+def test_an_equipment_expense_category_does_not_take_fixed_asset_accounts():
+    categories = ["Equipment", "Fixed assets (capitalised)", "Excluded"]
+    got = suggest([account("6100", "Laptops"), account("1500", "Computer Equipment", ASSET)], categories)
+    assert [s.category for s in got] == ["Equipment", "Fixed assets (capitalised)"]
