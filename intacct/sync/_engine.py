@@ -51,7 +51,6 @@ from ..storage_faults import describe, storage_fault
 from . import _progress as P
 from ._lock import sync_lock
 from ._report import CANCELLED, COMPLETED, FAILED, PARTIAL, ObjectReport, SyncReport
-from ._runtime import tuned_for_sync
 from ._schema import DEFAULT_OBJECTS, MODIFIED_FIELD, ObjectSchema, schema
 from ._store import COUNT, FETCH, SCAN, ChunkUpdate, SyncStore, field_signature, modified_key
 
@@ -229,16 +228,15 @@ class _Run:
             # extra workers parse while the slots are busy; the shared client is left as it is.
             self.slots = threading.BoundedSemaphore(self.concurrency)
             n_workers = self.concurrency + 2
-            with tuned_for_sync():
-                # The writer queue is bounded so memory stays flat when writing falls behind.
-                self.results = queue.Queue(maxsize=n_workers)
-                workers = [
-                    threading.Thread(target=self._worker, name=f"intacct-sync-{i}", daemon=True)
-                    for i in range(n_workers)
-                ]
-                for worker in workers:
-                    worker.start()
-                self._coordinate(workers)
+            # The writer queue is bounded so memory stays flat when writing falls behind.
+            self.results = queue.Queue(maxsize=n_workers)
+            workers = [
+                threading.Thread(target=self._worker, name=f"intacct-sync-{i}", daemon=True)
+                for i in range(n_workers)
+            ]
+            for worker in workers:
+                worker.start()
+            self._coordinate(workers)
         except BaseException as exc:
             self.stop.set()
             self.crash = self.crash or exc

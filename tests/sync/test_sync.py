@@ -304,3 +304,22 @@ def test_the_sync_caps_its_own_requests_without_changing_the_shared_client(make_
     assert report.ok
     assert seen == {5} and client.max_in_flight == 5  # the shared client's slots never changed
     assert box.stats.max_in_flight["ACME-DEMO"] == 2  # yet the run kept to its own two
+
+
+def test_a_sync_leaves_the_interpreter_settings_alone(make_sandbox, login, tmp_path):
+    # Inside the app the sync shares the interpreter with the Streamlit server: not a library's to tune.
+    import gc
+    import sys
+
+    box = make_sandbox(vendors=2500)
+    before = (gc.get_threshold(), sys.getswitchinterval())
+    during = set()
+    report = sync_objects(
+        login(box.url),
+        tmp_path / "i.db",
+        ["VENDOR"],
+        progress=lambda _: during.add((gc.get_threshold(), sys.getswitchinterval())),
+    )
+    assert report.ok
+    assert during == {before} and (gc.get_threshold(), sys.getswitchinterval()) == before
+
