@@ -221,6 +221,13 @@ def category_name_table() -> RuleTable:
     return RuleTable(rules)
 
 
+@cache
+def known_stems() -> frozenset[str]:
+    """Every word stem some rule phrase uses: the words that say something about a category."""
+    tables = (expense_table(), asset_table())
+    return frozenset(stem for table in tables for phrase in table.phrases for stem in phrase)
+
+
 def matches(stems: Sequence[str], table: RuleTable) -> list[tuple]:
     """Every rule phrase found in the stems, minus those inside a longer phrase that also matched.
 

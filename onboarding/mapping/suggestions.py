@@ -349,11 +349,16 @@ def _title_key(record: _Account) -> tuple[str | None, str | None, tuple[str, ...
 
 
 def _near_keys(key: tuple) -> list[tuple]:
-    """The key with each one of its words left out: titles one word apart meet on one of these."""
+    """The key with one word left out, for each word that says nothing about a category.
+
+    Titles one such word apart ("Widget kits - Boston", "Widget kits - Paris") meet on one of these;
+    titles that differ by a meaningful word ("Other costs", "Other computer costs") do not.
+    """
     side, balance, stems = key
     if len(stems) < 2:
         return []
-    return [(side, balance, stems[:i] + stems[i + 1 :]) for i in range(len(stems))]
+    known = rules.known_stems()
+    return [(side, balance, stems[:i] + stems[i + 1 :]) for i in range(len(stems)) if stems[i] not in known]
 
 
 def _count(table: dict[tuple, dict[str, int]], key: tuple, category: str) -> None:
@@ -371,8 +376,8 @@ class _ApprovedMemory:
     """Approved (account, category) pairs from other workspaces, looked up by title.
 
     Two lookups, both plain dictionary reads so a large deployment stays fast: the same title (the same
-    words in any order or case), and a similar one: a title one word apart ("Widget kits - Boston" and
-    "Widget kits - Paris"), trusted less.
+    words in any order or case), and a similar one, trusted less: a title one word apart, where that word
+    is a place, a department or a name rather than something that speaks to a category.
     """
 
     def __init__(self, approved: Iterable[tuple[Mapping[str, object], str]], vocabulary: _Vocabulary) -> None:
@@ -447,7 +452,7 @@ class _ApprovedMemory:
 
         if guess.category == category:
             confidence = min(0.98, max(guess.confidence, confidence) + 0.03)
-            return _Guess(category, confidence, f"{guess.reason}; {reason}")
+            return _Guess(category, confidence, f"{guess.reason}; {reason[0].lower()}{reason[1:]}")
         if trusted:
             return _Guess(category, confidence - 0.05, reason)
         if confidence > guess.confidence:

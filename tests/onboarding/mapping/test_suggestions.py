@@ -360,3 +360,8 @@ def test_a_specific_word_beats_an_umbrella_abbreviation():
     assert meals.category == "Meals & Entertainment" and 'Title says "Meals"' in meals.reason
     assert airfare.category == "Travel"
     assert airfare.confidence > umbrella.confidence
+
+
+def test_titles_apart_by_a_meaningful_word_are_not_similar():
+    approved = [(account("6100", "Other computer costs"), "Equipment & Hardware")]
+    assert one("Other costs", approved=approved) == one("Other costs")
