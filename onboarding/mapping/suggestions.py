@@ -438,6 +438,8 @@ class _ApprovedMemory:
             else:
                 confidence = 0.6
                 reason = f"The same title was approved as {category} in {count} of {total} other workspaces"
+        elif guess.confidence >= ACCEPT_THRESHOLD:
+            return guess  # a similar title is weaker evidence than a title the rules read with confidence
         else:
             similar = self._similar(key)
             if similar is None:
