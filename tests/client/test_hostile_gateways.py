@@ -137,6 +137,14 @@ def test_an_intacct_host_or_the_configured_one_is_adopted():
         trusted_session_endpoint(configured, "https://evil.example/x")
 
 
+def test_plain_http_to_a_name_under_localhost_is_not_loopback():
+    from intacct import IntacctClient
+
+    with pytest.raises(ValueError, match="https"):
+        IntacctClient("s", "p", endpoint="http://evil.localhost/ia/xml/xmlgw.phtml")
+    IntacctClient("s", "p", endpoint="http://localhost:9/ia/xml/xmlgw.phtml").close()
+
+
 def test_the_sandbox_session_endpoint_still_works(sandbox, connect):
     session = connect(sandbox.url).login("ACME-DEMO", "routable_ws", PASSWORD)
     assert session.endpoint == sandbox.url
