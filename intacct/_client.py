@@ -69,7 +69,8 @@ class _Hidden:
 
 
 def _is_loopback(host: str) -> bool:
-    if host == "localhost" or host.endswith(".localhost"):
+    # Only the name "localhost" itself: a resolver is free to send "anything.localhost" elsewhere.
+    if host == "localhost":
         return True
     try:
         return ipaddress.ip_address(host).is_loopback
