@@ -241,6 +241,13 @@ def current_job(data_dir: str | Path, ws_id: int, registry: SyncJobs | None = No
     return (registry or JOBS).get(sync_db_path(data_dir, ws_id))
 
 
+def _review_mapping(store: Store, data_dir: str | Path, ws_id: int, actor: str) -> None:
+    """A finished sync may bring accounts the mapping must hear about (see onboarding.mapping)."""
+    from onboarding.mapping.repository import MappingStore  # the mapping reads this module's paths
+
+    MappingStore(store, data_dir).review_after_sync(ws_id, actor)
+
+
 def start_sync(
     store: Store,
     vault: Vault,
@@ -260,6 +267,7 @@ def start_sync(
             store.set_step_state(ws_id, StepKey.SYNC, "done", actor=actor)
             message = f"Sync finished: {report.fetched} records fetched in {report.wall_s:.0f} s."
             store.record_event(ws_id, "sync", message, actor)
+            _review_mapping(store, data_dir, ws_id, actor)
         elif snapshot.status in (PARTIAL, FAILED):
             failed = [n for n, o in (report.objects.items() if report else ()) if o.status == FAILED]
             if failed:
