@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import streamlit as st
@@ -118,8 +119,12 @@ def attention_banner(ctx: PageContext) -> None:
     st.warning(f"**This step needs attention:** {note}.", icon=":material/warning:")
 
 
-def page_setup(step_key: str) -> PageContext:
-    """Prepare the page for `step_key`; stops the run (after saying why) when the page cannot go on."""
+def page_setup(step_key: str, ready_early: Callable[[int, list[str]], bool] | None = None) -> PageContext:
+    """Prepare the page for `step_key`; stops the run (after saying why) when the page cannot go on.
+
+    ``ready_early(workspace_id, missing_steps)`` lets a page open before its prerequisites are done
+    when what it needs has already arrived (the Map step once the GL accounts are synced).
+    """
     configure_page()
     definition = step(step_key)
     try:
@@ -135,7 +140,7 @@ def page_setup(step_key: str) -> PageContext:
             workspaces.picker(store)
             st.stop()
         missing = unfinished_prerequisites(step_key, {key: p.state for key, p in progress.items()})
-        if missing:
+        if missing and not (ready_early is not None and ready_early(workspace.id, missing)):
             _explain_prerequisites(definition, missing)
             st.stop()
         return PageContext(

@@ -21,7 +21,6 @@ from onboarding.mapping.repository import (
     MappingView,
     SaveResult,
     Version,
-    coverage,
 )
 
 
@@ -112,11 +111,6 @@ def export_approved_json(mapping: MappingStore, ws_id: int, number: int, workspa
 
 def export_approved_xlsx(mapping: MappingStore, ws_id: int, number: int, workspace: str) -> bytes:
     version = _approved(mapping, ws_id, number)
-    problems = mapping.version_problems(ws_id, number)
-    decisions = mapping.version_decisions(ws_id, number)
-    view = mapping.load(ws_id)
-    rows = [row for row in view.rows if row.number in decisions]
-    for row in rows:
-        row.decision = decisions[row.number]
-    return exports.version_xlsx(version, workspace, decisions, mapping.version_titles(ws_id, number),
-                                coverage(rows, view.category_map, problems))  # fmt: skip
+    summary, _ = mapping.version_summary(ws_id, number)
+    return exports.version_xlsx(version, workspace, mapping.version_decisions(ws_id, number),
+                                mapping.version_titles(ws_id, number), summary)  # fmt: skip

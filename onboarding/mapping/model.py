@@ -20,6 +20,8 @@ class ChangeHow(StrEnum):
     TYPED = "typed"
     BULK = "bulk"
     SUGGESTION_ACCEPTED = "suggestion accepted"
+    # "Accept every suggestion at or above the threshold": bulk, and a suggestion accepted.
+    BULK_ACCEPTED = "bulk: suggestion accepted"
     IMPORT = "import"
 
 
@@ -108,7 +110,7 @@ class MappingRow:
             if self.new_since_approval:
                 return RowState.NEW
             return RowState.SUGGESTED if self.suggestion and self.suggestion.category else RowState.TO_DO
-        if self.how == ChangeHow.SUGGESTION_ACCEPTED:
+        if self.how in (ChangeHow.SUGGESTION_ACCEPTED, ChangeHow.BULK_ACCEPTED):
             return RowState.ACCEPTED
         return RowState.SET_BY_PERSON
 

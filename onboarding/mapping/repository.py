@@ -788,6 +788,10 @@ class MappingStore:
 
     def version_problems(self, ws_id: int, number: int) -> list[Problem]:
         """The checks run on version ``number``'s decisions against the accounts as synced now."""
+        return self.version_summary(ws_id, number)[1]
+
+    def version_summary(self, ws_id: int, number: int) -> tuple[Coverage, list[Problem]]:
+        """Coverage and problems of version ``number``'s decisions against the accounts as synced now."""
         accounts = read_accounts(self.sync_db(ws_id))
         categories = {category.name: category for category in self.categories(ws_id)}
         with self._read() as conn:
@@ -800,7 +804,8 @@ class MappingStore:
             )
         saved = {n: SavedDecision(d, ChangeHow.TYPED, "", datetime.now(UTC)) for n, d in decisions.items()}
         rows = build_rows(accounts, saved, [None] * len(accounts), approved_decisions)
-        return check_rows(rows, categories)
+        problems = check_rows(rows, categories)
+        return coverage(rows, categories, problems), problems
 
     def approve(self, ws_id: int, number: int, actor: Identity, comment: str = "") -> Version:
         problems = errors(self.version_problems(ws_id, number))

@@ -22,7 +22,7 @@ GOOD = {
     "4000": Decision("Not used in Routable", False),
     "6000": Decision("Rent & Facilities"),
     "6100": Decision("Software & Subscriptions"),
-    "6200": Decision("Travel"),
+    "6200": Decision("Travel", note="trips"),
     "6300": Decision("Not used in Routable", False),
     "6400": Decision("Bank & Merchant Fees"),
 }
