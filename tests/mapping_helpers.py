@@ -50,14 +50,18 @@ def write_accounts(db_path: Path, records: list[dict], deleted: tuple[str, ...] 
     store = SyncStore(db_path)
     try:
         store.ensure_table(schema)
-        table = store.db.table(schema.table)
-        table.delete_where()
-        rows = []
-        for recordno, record in enumerate(records, start=1):
-            row = {field: record.get(field, "") for field in schema.data_fields}
-            row.update(RECORDNO=recordno, _deleted=int(record["ACCOUNTNO"] in deleted), _synced_at="now")
-            rows.append(row)
-        table.insert_all(rows, batch_size=2000)
+        columns = ["RECORDNO", *schema.data_fields, "_deleted", "_synced_at"]
+        rows = [
+            (recordno, *(record.get(f, "") for f in schema.data_fields),
+             int(record["ACCOUNTNO"] in deleted), "now")  # fmt: skip
+            for recordno, record in enumerate(records, start=1)
+        ]
+        with store.transaction():
+            store.conn.execute(f'DELETE FROM "{schema.table}"')
+            quoted = ", ".join(f'"{c}"' for c in columns)
+            store.conn.executemany(
+                f'INSERT INTO "{schema.table}" ({quoted}) VALUES ({", ".join("?" * len(columns))})', rows
+            )
     finally:
         store.close()
     return db_path

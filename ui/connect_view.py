@@ -12,7 +12,7 @@ import streamlit as st
 
 from onboarding.connect_form import FIELD_COMPANY, FIELD_ENTITY, FIELD_PASSWORD, FIELD_USER
 from onboarding.connection import ConnectOutcome, NotConnectedError, choose_entity, connect_workspace
-from onboarding.diagnosis import Diagnosis
+from onboarding.diagnosis import Diagnosis, support_line
 from onboarding.preflight import PreflightCheck
 from onboarding.steps import MENU_COMPANY_INFO, StepKey, step
 from onboarding.store import ConnectionSettings
@@ -160,7 +160,15 @@ def _submit(ctx: PageContext, keys: _Keys, saved: ConnectionSettings | None) -> 
     try:
         with st.spinner("Signing in to Sage Intacct and checking permissions…"):
             outcome = connect_workspace(
-                ctx.store, ctx.vault, ctx.platform, ctx.ws_id, company, entity, user, password or None
+                ctx.store,
+                ctx.vault,
+                ctx.platform,
+                ctx.ws_id,
+                company,
+                entity,
+                user,
+                password or None,
+                actor=ctx.actor,
             )
     finally:
         # Whatever happened, the typed password leaves session state and the next field is empty.
@@ -191,8 +199,8 @@ def render_diagnosis(diagnosis: Diagnosis) -> None:
         step_link(diagnosis.step_key, label=f"Go back to {step_label(step(diagnosis.step_key))}")
     if diagnosis.retryable:
         st.caption("This is usually temporary: trying again in a minute often works.")
-    if diagnosis.code:
-        st.caption(f"Intacct error code, for support: {diagnosis.code}")
+    if support_line(diagnosis):
+        st.caption(support_line(diagnosis))
 
 
 def render_preflight(checks: list[PreflightCheck]) -> None:
@@ -224,7 +232,7 @@ def render_preflight(checks: list[PreflightCheck]) -> None:
 def _reconnect(ctx: PageContext, keys: _Keys, entity_id: str) -> None:
     try:
         with st.spinner("Signing in to Sage Intacct and checking permissions…"):
-            outcome = choose_entity(ctx.store, ctx.vault, ctx.platform, ctx.ws_id, entity_id)
+            outcome = choose_entity(ctx.store, ctx.vault, ctx.platform, ctx.ws_id, entity_id, actor=ctx.actor)
     except NotConnectedError as problem:
         st.error(str(problem), icon=":material/link:")
         return

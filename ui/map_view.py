@@ -14,7 +14,7 @@ from pathlib import Path
 import streamlit as st
 
 import intacct.sync
-from onboarding.identity import LOCAL_IMPLEMENTATION_MANAGER, Identity
+from onboarding.identity import Identity
 from onboarding.mapping import actions
 from onboarding.mapping.checks import KIND_LABELS, ProblemKind, Severity
 from onboarding.mapping.defaults import CategoryKind
@@ -44,8 +44,8 @@ from ui.safe import guarded
 
 
 def acting(page: PageContext) -> Identity:
-    """Who is acting: the signed-in identity once the guard provides one, else the local manager."""
-    return getattr(page, "actor", None) or LOCAL_IMPLEMENTATION_MANAGER
+    """Who is acting on this page (the audit trail names them)."""
+    return page.actor
 
 
 @st.cache_resource(show_spinner=False)

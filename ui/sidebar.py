@@ -5,7 +5,9 @@ from __future__ import annotations
 import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
+from onboarding.identity import Identity
 from onboarding.platform import Platform
+from onboarding.progress import StepState
 from onboarding.steps import STEPS
 from onboarding.store import StepProgress, Store, Workspace
 from ui import workspaces
@@ -51,7 +53,7 @@ def _sandbox_banner(platform: Platform) -> None:
 def _step_list(progress: dict[str, StepProgress]) -> None:
     st.markdown("**Your steps**")
     for number, definition in enumerate(STEPS, start=1):
-        state = progress[definition.key].state if definition.key in progress else "todo"
+        state = progress[definition.key].state if definition.key in progress else StepState.TODO
         label = f"{number}. {definition.nav_title} · {STATE_LABELS.get(state, state)}"
         icon = STATE_ICONS.get(state, definition.icon)
         try:
@@ -66,13 +68,15 @@ def render_sidebar(
     platform: Platform | None,
     workspace: Workspace | None,
     progress: dict[str, StepProgress] | None,
+    actor: Identity,
 ) -> None:
     with st.sidebar:
         st.markdown("### Routable × Sage Intacct")
+        st.caption(f":material/person: Signed in as: {actor.name}")
         if workspace is not None:
             workspaces.switcher(store, workspace)
             with st.expander("Start a new customer workspace", expanded=False):
-                workspaces.creation_form(store, "workspace_create_sidebar")
+                workspaces.creation_form(store, "workspace_create_sidebar", actor)
         if workspace is not None and progress is not None:
             st.divider()
             _step_list(progress)

@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 import streamlit as st
 
 import intacct.sync
+from onboarding.diagnosis import support_line
 from onboarding.steps import StepKey
 from onboarding.sync_jobs import JobSnapshot, current_job, start_sync, sync_db_path
 from ui.display import redact
@@ -69,7 +70,7 @@ def _when(moment: datetime | None) -> str:
 
 
 def _start(page: PageContext, full: bool) -> None:
-    start_sync(page.store, page.vault, page.platform, page.ws_id, data_dir(), full=full)
+    start_sync(page.store, page.vault, page.platform, page.ws_id, data_dir(), full=full, actor=page.actor)
 
 
 def _stop(page: PageContext) -> None:
@@ -165,8 +166,8 @@ def _outcome(page: PageContext, snapshot: JobSnapshot) -> None:
         st.markdown(_masked(page, advice.fix))
         if advice.step_key:
             step_link(advice.step_key, f"Go back to the step: {advice.step_title}")
-        if advice.code:
-            st.caption(f"Intacct error code, for support: {advice.code}")
+        if support_line(advice):
+            st.caption(support_line(advice))
 
 
 def _object_table(db) -> None:

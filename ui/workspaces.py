@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from onboarding.identity import Identity
 from onboarding.store import InvalidInput, Store, Workspace
 from ui.safe import guarded
 
@@ -55,10 +56,10 @@ def current_workspace(store: Store) -> Workspace | None:
 
 
 @guarded
-def _create(store: Store, name_key: str, error_key: str) -> None:
+def _create(store: Store, name_key: str, error_key: str, actor: Identity) -> None:
     """Form callback: create the workspace and select it, or keep the message for the form to show."""
     try:
-        workspace = store.create_workspace(st.session_state.get(name_key, ""))
+        workspace = store.create_workspace(st.session_state.get(name_key, ""), actor=actor)
     except InvalidInput as problem:
         st.session_state[error_key] = problem.message
         return
@@ -67,7 +68,7 @@ def _create(store: Store, name_key: str, error_key: str) -> None:
     select_workspace(workspace.id)
 
 
-def creation_form(store: Store, form_key: str, *, container: object | None = None) -> None:
+def creation_form(store: Store, form_key: str, actor: Identity, *, container: object | None = None) -> None:
     """A one-field form to start a workspace for a new customer."""
     target = container if container is not None else st
     name_key, error_key = f"{form_key}_name", f"{form_key}_error"
@@ -80,7 +81,7 @@ def creation_form(store: Store, form_key: str, *, container: object | None = Non
             help="Usually the customer's company name. You can have one workspace per customer.",
         )
         st.form_submit_button(
-            "Create workspace", type="primary", on_click=_create, args=(store, name_key, error_key)
+            "Create workspace", type="primary", on_click=_create, args=(store, name_key, error_key, actor)
         )
     if st.session_state.get(error_key):
         target.error(st.session_state[error_key])
@@ -109,7 +110,7 @@ def switcher(store: Store, current: Workspace) -> None:
     )
 
 
-def picker(store: Store) -> None:
+def picker(store: Store, actor: Identity) -> None:
     """Main-area chooser shown when no workspace is selected yet."""
     st.title("Connect Sage Intacct to Routable")
     st.write(
@@ -137,4 +138,4 @@ def picker(store: Store) -> None:
             st.info("No workspaces yet. Start the first one on the right.", icon=":material/arrow_forward:")
     with right:
         st.subheader("Start a new customer")
-        creation_form(store, "workspace_create_main")
+        creation_form(store, "workspace_create_main", actor)

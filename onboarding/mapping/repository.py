@@ -19,12 +19,13 @@ comes back as a conflict for this saver to choose, and nothing else in the save 
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from onboarding import progress
 from onboarding.identity import Identity
 from onboarding.mapping.accounts import GLAccount, read_accounts
 from onboarding.mapping.checks import Problem, ProblemKind, check_rows, errors
@@ -41,7 +42,7 @@ from onboarding.mapping.model import (
     is_mapped,
 )
 from onboarding.mapping.suggesting import suggestions_for
-from onboarding.steps import StepKey
+from onboarding.progress import Outcome
 from onboarding.store import InvalidInput, Store, UnknownWorkspace, _now
 from onboarding.store import _name_key as _key
 from onboarding.store import _parse_time as _time
@@ -364,24 +365,10 @@ class MappingStore:
 
     # -- step state: the one place the mapping writes it ---------------------------------------
 
-    @staticmethod
-    def _apply_step_event(
-        conn: sqlite3.Connection, ws_id: int, event: str, note: str, actor: Identity | str
-    ) -> None:
+    def _apply_step_event(self, conn: sqlite3.Connection, ws_id: int, event: Callable[..., Outcome],
+                          actor: Identity, **details: object) -> None:  # fmt: skip
         """Move the Map and Review steps for a mapping event, inside the caller's transaction."""
-        changes = {
-            "submitted": [(StepKey.MAP, "done", ""), (StepKey.REVIEW, "todo", "")],
-            "approved": [(StepKey.REVIEW, "done", "")],
-            "sent_back": [(StepKey.MAP, "attention", note), (StepKey.REVIEW, "todo", "")],
-            "needs_attention": [(StepKey.MAP, "attention", note)],
-        }[event]
-        label = actor if isinstance(actor, str) else actor.audit_label
-        for step_key, state, step_note in changes:
-            old_state, ticked, _ = Store._read_step(conn, ws_id, step_key)
-            Store._write_step(conn, ws_id, step_key, state, ticked, step_note, label)
-            if old_state != state:
-                message = f"{step_key}: {state}" + (f" ({step_note})" if step_note else "")
-                Store._insert_event(conn, ws_id, "step_state", message, label)
+        self.store.apply_in(conn, ws_id, lambda now: event(now, actor=actor, **details))
 
     # -- categories -----------------------------------------------------------------------------
 
@@ -588,6 +575,19 @@ class MappingStore:
                 )
             }
 
+    def approved_elsewhere(self, ws_id: int) -> list[tuple[dict[str, str], str]]:
+        """(account, category) pairs of the latest approved version of every other workspace."""
+        with self._read() as conn:
+            rows = conn.execute(
+                "SELECT r.account_no, r.title, r.category FROM mapping_version_rows r JOIN ("
+                "  SELECT workspace_id, MAX(version) AS version FROM mapping_versions"
+                "  WHERE status = ? AND workspace_id != ? GROUP BY workspace_id"
+                ") latest ON latest.workspace_id = r.workspace_id AND latest.version = r.version "
+                "WHERE r.category IS NOT NULL AND r.use_in_routable = 1",
+                (APPROVED, ws_id),
+            ).fetchall()
+        return [({"ACCOUNTNO": row[0], "TITLE": row[1]}, row[2]) for row in rows]
+
     def revision(self, ws_id: int) -> int:
         with self._read() as conn:
             return self._revision(conn, ws_id)
@@ -604,7 +604,7 @@ class MappingStore:
             approved = self._latest(conn, ws_id, APPROVED)
             approved_decisions = self._version_decisions(conn, ws_id, approved.number) if approved else {}
         names = [category.name for category in categories if not category.retired]
-        suggestions = suggestions_for(accounts, names)
+        suggestions = suggestions_for(accounts, names, self.approved_elsewhere(ws_id))
         rows = build_rows(accounts, saved, suggestions, approved_decisions if approved else None)
         by_name = {category.name: category for category in categories}
         problems = check_rows(rows, by_name)
@@ -749,7 +749,7 @@ class MappingStore:
             )  # fmt: skip
             self._audit(conn, ws_id, actor, "", FIELD_VERSION, "", f"version {number} submitted for review",
                         "", "", expected_revision)  # fmt: skip
-            self._apply_step_event(conn, ws_id, "submitted", "", actor)
+            self._apply_step_event(conn, ws_id, progress.mapping_submitted, actor, version=number)
         return next(v for v in self.versions(ws_id) if v.number == number)
 
     def editors(self, ws_id: int, number: int) -> set[str]:
@@ -831,7 +831,7 @@ class MappingStore:
             how = "" if actor.verified else "not checked by a second person"
             self._audit(conn, ws_id, actor, "", FIELD_VERSION, SUBMITTED, f"version {number} approved", how,
                         comment, self._revision(conn, ws_id))  # fmt: skip
-            self._apply_step_event(conn, ws_id, "approved", "", actor)
+            self._apply_step_event(conn, ws_id, progress.mapping_approved, actor, version=number)
         return next(v for v in self.versions(ws_id) if v.number == number)
 
     def send_back(self, ws_id: int, number: int, actor: Identity, comment: str) -> Version:
@@ -847,14 +847,13 @@ class MappingStore:
             )
             self._audit(conn, ws_id, actor, "", FIELD_VERSION, SUBMITTED, f"version {number} sent back", "",
                         comment, self._revision(conn, ws_id))  # fmt: skip
-            self._apply_step_event(
-                conn, ws_id, "sent_back", f"sent back by {actor.audit_label}: {comment}", actor
-            )
+            self._apply_step_event(conn, ws_id, progress.mapping_sent_back, actor, version=number,
+                                   comment=f"sent back by {actor.audit_label}: {comment}")  # fmt: skip
         return next(v for v in self.versions(ws_id) if v.number == number)
 
     # -- after a sync ---------------------------------------------------------------------------
 
-    def review_after_sync(self, ws_id: int, actor: Identity | str) -> str:
+    def review_after_sync(self, ws_id: int, actor: Identity) -> str:
         """Flag the Map step when a sync brought new accounts or removed mapped ones; returns the note."""
         with self._read() as conn:
             reference = self._latest(conn, ws_id, APPROVED) or self._latest(conn, ws_id, SUBMITTED)
@@ -878,7 +877,7 @@ class MappingStore:
                          "inactivated in Intacct")  # fmt: skip
         note = "the last sync brought " + " and ".join(parts)
         with self._write() as conn:
-            self._apply_step_event(conn, ws_id, "needs_attention", note, actor)
+            self._apply_step_event(conn, ws_id, progress.mapping_needs_attention, actor, reason=note)
         return note
 
     # -- history --------------------------------------------------------------------------------

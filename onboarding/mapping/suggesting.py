@@ -1,28 +1,34 @@
-"""The one place the mapping reads suggestions from ``onboarding.mapping.suggest``.
+"""The one place the mapping asks ``onboarding.mapping.suggest`` for suggestions.
 
-The suggestion engine is its own part of the package; everything else asks for suggestions through
-``suggestions_for`` so the call and its shape live here only.
+The engine is looked up on the package at each call, so everything else depends on its signature only
+here (tests may put a stand-in there to pin confidences).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 import onboarding.mapping as package
 from onboarding.mapping.accounts import GLAccount
 from onboarding.mapping.model import Suggested
 
 
-def engine_available() -> bool:
-    return callable(getattr(package, "suggest", None))
+def suggestions_for(
+    accounts: Sequence[GLAccount],
+    categories: Sequence[str],
+    approved: Iterable[tuple[Mapping[str, object], str]] | None = None,
+) -> list[Suggested | None]:
+    """One suggestion per account, in order (None where the engine has no category to offer).
 
-
-def suggestions_for(accounts: Sequence[GLAccount], categories: Sequence[str]) -> list[Suggested | None]:
-    """One suggestion per account, in order; all None while no suggestion engine is installed."""
-    suggest = getattr(package, "suggest", None)
-    if not callable(suggest) or not accounts:
-        return [None] * len(accounts)
-    found = suggest([account.as_intacct() for account in accounts], list(categories))
+    ``approved`` holds (account, category) pairs approved in other workspaces, for the engine to learn from.
+    """
+    if not accounts:
+        return []
+    found = package.suggest(
+        [account.as_intacct() for account in accounts],
+        list(categories),
+        approved=list(approved) if approved else None,
+    )
     allowed = set(categories)
     out: list[Suggested | None] = []
     for item in found:

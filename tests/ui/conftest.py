@@ -43,12 +43,12 @@ def mapping(store, app_env):
 @pytest.fixture
 def ws(app_env, store):
     """A workspace synced up to the Map step, holding the small chart of tests/mapping_helpers.py."""
+    from tests.actors import LOCAL
     from tests.mapping_helpers import CHART, write_workspace_accounts
-    from tests.ui.harness import finish_steps
+    from tests.ui.harness import finish_steps, mark_done
 
-    workspace = store.create_workspace("Acme Corp")
+    workspace = store.create_workspace("Acme Corp", actor=LOCAL)
     finish_steps(store, workspace, plan="top")
-    store.set_step_state(workspace.id, "connect", "done")
-    store.set_step_state(workspace.id, "sync", "done")
+    mark_done(store, workspace, ["connect", "sync"])
     write_workspace_accounts(app_env / "data", workspace.id, CHART)
     return workspace

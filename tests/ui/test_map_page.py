@@ -11,6 +11,8 @@ import pytest
 from onboarding.identity import Identity, Role
 from onboarding.mapping.model import UNDECIDED, Decision
 from onboarding.mapping.repository import Change
+from onboarding.progress import Outcome, StepChange, StepState
+from tests.actors import LOCAL
 from tests.mapping_helpers import CHART, gl, write_workspace_accounts
 from tests.ui.harness import open_app, sidebar_states
 
@@ -315,7 +317,7 @@ def test_csv_import_with_errors_changes_nothing_and_lists_them(ws, mapping):
 
 
 def test_mapping_opens_while_the_rest_still_syncs(ws, store, app_env):
-    store.set_step_state(ws.id, "sync", "todo")
+    store.apply(ws.id, Outcome(LOCAL, steps=(StepChange("sync", StepState.TODO),)))
     at = open_app(ws, "map")
     assert "Finish these first" in " ".join(i.value for i in at.info)  # no GL accounts synced yet
     import sqlite3

@@ -26,7 +26,7 @@ def mapping(store, tmp_path):
 
 @pytest.fixture
 def ws(store, tmp_path):
-    workspace = store.create_workspace("Acme Corp")
+    workspace = store.create_workspace("Acme Corp", actor=LOCAL)
     chart = [*CHART, gl(6600, "=SUM(A1:A9) Fees"), gl(6700, "-Discounts taken", balance="credit")]
     write_workspace_accounts(tmp_path / "data", workspace.id, chart)
     return workspace.id

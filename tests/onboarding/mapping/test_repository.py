@@ -35,7 +35,7 @@ def mapping(store, tmp_path):
 
 @pytest.fixture
 def ws(store, mapping, tmp_path):
-    workspace = store.create_workspace("Acme Corp")
+    workspace = store.create_workspace("Acme Corp", actor=LOCAL)
     write_workspace_accounts(tmp_path / "data", workspace.id, CHART)
     return workspace.id
 
@@ -52,7 +52,7 @@ def kinds(view, account):
 
 
 def test_each_workspace_gets_its_own_copy_of_the_default_categories(store, mapping, ws):
-    other = store.create_workspace("Other Co").id
+    other = store.create_workspace("Other Co", actor=LOCAL).id
     mapping.add_category(ws, "Subcontractors", "expense", ANA)
     assert "Subcontractors" in [c.name for c in mapping.categories(ws)]
     assert "Subcontractors" not in [c.name for c in mapping.categories(other)]
