@@ -34,6 +34,7 @@ import orjson
 import requests
 
 from . import _classify, _xml, errors
+from ._endpoint_trust import UntrustedEndpoint, trusted_session_endpoint
 from ._filters import Filter, check_field_name
 
 log = logging.getLogger("intacct")
@@ -62,6 +63,9 @@ class _Hidden:
         return "<hidden>"
 
     __str__ = __repr__
+
+    def __reduce__(self):  # a pickled secret would carry the plaintext (into a cache, a queue, a file)
+        raise TypeError("a hidden secret cannot be pickled")
 
 
 def _is_loopback(host: str) -> bool:
@@ -250,13 +254,18 @@ class IntacctClient:
         result = self._single(self.endpoint, auth, "<getAPISession/>")
         api = result.data.find("api") if result.data is not None else None
         session_id = _xml._child_text(api, "sessionid")
-        endpoint = _xml._child_text(api, "endpoint") or self.endpoint
+        offered = _xml._child_text(api, "endpoint") or self.endpoint
         if not session_id:
             raise errors.ResponseParseError("getAPISession answered without a session ID.")
         try:
-            check_endpoint(endpoint)
-        except ValueError:
-            raise errors.ResponseParseError("getAPISession returned an endpoint we will not use.") from None
+            endpoint = trusted_session_endpoint(self.endpoint, offered)
+        except UntrustedEndpoint as refused:
+            raise errors.ResponseParseError(
+                f"The sign-in reply sent this session to another server ({refused}). Credentials go only "
+                "to Intacct's own servers (https, under intacct.com) or to the configured endpoint, so "
+                "nothing was sent there. Check the Intacct endpoint setting.",
+                code="UNTRUSTED-ENDPOINT",
+            ) from None
         return SignIn(
             _Hidden(session_id), endpoint, _xml._child_text(api, "locationid") or credentials.entity_id
         )
@@ -337,7 +346,9 @@ class IntacctClient:
         self.stats.add("requests")
         host = urlsplit(endpoint).hostname
         try:
-            response = self._http().post(endpoint, data=payload, timeout=self.timeout)
+            # Never follow a redirect: requests would send the whole body, both passwords included, to
+            # whatever the Location names, over plain http if it says so.
+            response = self._http().post(endpoint, data=payload, timeout=self.timeout, allow_redirects=False)
             body = response.content
         except requests.Timeout:
             raise errors.TransportError(f"No answer from {host} within {self.timeout:g} s.") from None
@@ -348,6 +359,8 @@ class IntacctClient:
                 gate.release()
         status = response.status_code
         log.debug("POST %s [%s] -> %s in %.0f ms", host, names, status, (time.monotonic() - started) * 1000)
+        if 300 <= status < 400:
+            raise _classify.redirect(status, response.headers.get("Location", ""))
         if how.json_rows and status == 200 and _is_json(response.headers.get("Content-Type", "")):
             return _xml.Reply(rows=_json_rows(body))
         is_xml = body.lstrip()[:1] == b"<" and b"<response" in body[:512]

@@ -26,8 +26,7 @@ from onboarding.mapping.draft import (
     DEFAULT_THRESHOLD,
     EDITABLE,
     NOTE,
-    STATUS,
-    TYPE,
+    TITLE,
     TYPE_LABELS,
     USE,
     Draft,
@@ -41,6 +40,10 @@ from ui.guard import PageContext
 from ui.nav import step_link
 from ui.resources import data_dir
 from ui.safe import guarded
+
+# Fixed widths keep the category column at a known place (the browser test double-clicks into it).
+ACCOUNT_WIDTH = 90
+TITLE_WIDTH = 260
 
 
 def acting(page: PageContext) -> Identity:
@@ -443,10 +446,11 @@ def _editor(ws_id: int, draft: Draft, shown: list[str]) -> None:
         num_rows="fixed",
         disabled=[c for c in COLUMNS if c not in EDITABLE],
         column_config={
-            ACCOUNT: st.column_config.TextColumn(pinned=True),
+            ACCOUNT: st.column_config.TextColumn(pinned=True, width=ACCOUNT_WIDTH),
+            TITLE: st.column_config.TextColumn(width=TITLE_WIDTH),
             CONFIDENCE: st.column_config.NumberColumn(format="%.2f"),
             CATEGORY: st.column_config.SelectboxColumn(
-                options=draft.view.active_category_names, width="medium"
+                options=draft.view.active_category_names, width=220
             ),
             USE: st.column_config.CheckboxColumn(),
             NOTE: st.column_config.TextColumn(max_chars=500),
@@ -603,14 +607,3 @@ def render_map(page: PageContext) -> None:
     _conflicts(page)
     _files(page, draft)
     _categories(page, draft)
-
-
-__all__ = [
-    "STATUS",
-    "TYPE",
-    "render_map",
-    "acting",
-    "mapping_store",
-    "gl_accounts_arrived",
-    "coverage_summary",
-]

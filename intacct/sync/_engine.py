@@ -48,7 +48,9 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from .. import F, Filter, PageRequest, Session, errors
+from ..storage_faults import describe, storage_fault
 from . import _progress as P
+from ._lock import sync_lock
 from ._report import CANCELLED, COMPLETED, FAILED, PARTIAL, ObjectReport, SyncReport
 from ._runtime import tuned_for_sync
 from ._schema import DEFAULT_OBJECTS, MODIFIED_FIELD, ObjectSchema, schema
@@ -165,15 +167,17 @@ def sync_objects(
     requests in flight; what was committed stays, and the next run resumes from there.
 
     Intacct errors never escape: they are in the report (per object, or ``report.error`` when the
-    connection itself failed). Bad arguments raise ValueError.
+    connection itself failed). Bad arguments raise ValueError; ``SyncAlreadyRunning`` means another
+    sync (in any process) is writing the same file, and nothing was done.
     """
     if not isinstance(concurrency, int) or concurrency < 1:
         raise ValueError("concurrency must be a whole number of at least 1")
     if isinstance(objects, str):
         objects = [objects]
     schemas = [schema(name) for name in dict.fromkeys(o.upper() for o in objects)]
-    run = _Run(session, SyncStore(db_path), schemas, concurrency, incremental, progress, cancel)
-    return run.execute()
+    with sync_lock(db_path):  # SyncAlreadyRunning when another process is writing this file
+        run = _Run(session, SyncStore(db_path), schemas, concurrency, incremental, progress, cancel)
+        return run.execute()
 
 
 class _Run:
@@ -843,6 +847,9 @@ def _parse(value: str | None) -> datetime | None:
 def _describe(exc: BaseException) -> str:
     if isinstance(exc, errors.IntacctError):
         return str(exc)
+    kind = storage_fault(exc)
+    if kind is not None:
+        return describe(kind, "the local database")
     return f"Unexpected {type(exc).__name__} during the sync: {exc}"[:500]
 
 

@@ -33,8 +33,9 @@ USE = "Use in Routable"
 NOTE = "Note"
 STATE = "State"
 PROBLEMS = "Problems"
-COLUMNS = (ACCOUNT, TITLE, TYPE, BALANCE, STATUS, ENTITY, DIMENSIONS, SUGGESTED, CONFIDENCE, REASON, CATEGORY,
-           USE, NOTE, STATE, PROBLEMS)  # fmt: skip
+# The columns people edit come right after the account, so they are in view without scrolling.
+COLUMNS = (ACCOUNT, TITLE, CATEGORY, USE, NOTE, STATE, SUGGESTED, CONFIDENCE, REASON, PROBLEMS, TYPE, BALANCE,
+           STATUS, ENTITY, DIMENSIONS)  # fmt: skip
 EDITABLE = (CATEGORY, USE, NOTE)
 TYPE_LABELS = {"incomestatement": "Income statement", "balancesheet": "Balance sheet"}
 DEFAULT_THRESHOLD = 0.8

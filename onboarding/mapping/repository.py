@@ -42,9 +42,9 @@ from onboarding.mapping.model import (
     is_mapped,
 )
 from onboarding.mapping.suggesting import suggestions_for
+from onboarding.names import name_key as _key
 from onboarding.progress import Outcome
 from onboarding.store import InvalidInput, Store, UnknownWorkspace, _now
-from onboarding.store import _name_key as _key
 from onboarding.store import _parse_time as _time
 from onboarding.sync_jobs import sync_db_path
 

@@ -51,6 +51,7 @@ class _Account(NamedTuple):
     words: tuple[Word, ...]
     side: str | None  # "balance" or "income"
     balance: str | None  # "debit" or "credit"
+    category: str = ""  # Intacct's own account category (CATEGORY), when the company uses them
 
 
 class _Guess(NamedTuple):
@@ -69,7 +70,7 @@ class _Vocabulary:
         self.names = [n for n in names if isinstance(n, str) and n.strip()]
         self.by_casefold = {n.strip().casefold(): n for n in self.names}
         self.by_concept, self.main_concept = rules.resolve_categories(self.names)
-        self.readings: dict[tuple, _Guess] = {}  # (title, side, balance) -> what the account alone says
+        self.readings: dict[tuple, _Guess] = {}  # (title, side, balance, category) -> what the account says
 
     def category(self, concept: str) -> tuple[str | None, str]:
         """The category for a concept, and a note when only a stand-in exists in this workspace."""
@@ -124,7 +125,7 @@ def suggest(
         by_title.clear()
     guesses: list[_Guess] = []
     for record in records:
-        key = (record.title, record.side, record.balance)
+        key = (record.title, record.side, record.balance, record.category)
         guess = by_title.get(key)
         if guess is None:
             guess = by_title[key] = _from_account(record, vocabulary)
@@ -167,7 +168,8 @@ def _read(account: Mapping[str, object]) -> _Account:
     side = "balance" if "balance" in kind else "income" if ("income" in kind or "profit" in kind) else None
     normal = _text(account.get("NORMALBALANCE")).casefold()
     balance = "debit" if normal in _DEBIT else "credit" if normal in _CREDIT else None
-    return _Account(number, numeric, group, title, title_words(title), side, balance)
+    category = _text(account.get("CATEGORY"))
+    return _Account(number, numeric, group, title, title_words(title), side, balance, category)
 
 
 # --- first signal: the account itself --------------------------------------------------------------
@@ -248,6 +250,27 @@ _REVENUE_WORDS = frozenset(_REVENUE_WORD_LIST.split())
 
 
 def _from_account(record: _Account, vocabulary: _Vocabulary) -> _Guess:
+    """The title's reading, helped by Intacct's account category when the title alone is unsure."""
+    guess = _from_title(record, vocabulary)
+    if not record.category or guess.confidence >= ACCEPT_THRESHOLD:
+        return guess
+    as_title = record._replace(title=record.category, words=title_words(record.category), category="")
+    other = _from_title(as_title, vocabulary)
+    if not other.reason.startswith("Title says"):
+        return guess  # the category's words say nothing a type or balance did not already say
+    said = other.reason.replace("Title says", "Intacct account category says", 1)
+    if other.category == guess.category:
+        return guess._replace(
+            confidence=min(0.85, guess.confidence + 0.1),
+            reason=f"{guess.reason}; {said[0].lower()}{said[1:]}",
+        )
+    if other.confidence > guess.confidence:
+        # Someone chose that category in Intacct for the chart, not for Routable: never "sure" on its own.
+        return _Guess(other.category, min(0.78, other.confidence - 0.05), said)
+    return guess
+
+
+def _from_title(record: _Account, vocabulary: _Vocabulary) -> _Guess:
     side, balance = record.side, record.balance
     if not record.words and side is None:
         return _Guess(None, 0.0, "No title or account type to go on")

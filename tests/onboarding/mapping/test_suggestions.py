@@ -338,3 +338,17 @@ def test_an_equipment_expense_category_does_not_take_fixed_asset_accounts():
     categories = ["Equipment", "Fixed assets (capitalised)", "Excluded"]
     got = suggest([account("6100", "Laptops"), account("1500", "Computer Equipment", ASSET)], categories)
     assert [s.category for s in got] == ["Equipment", "Fixed assets (capitalised)"]
+
+
+def test_intacct_account_category_helps_a_title_that_says_little():
+    plain = suggest([account("5100", "Widget kits")])[0]
+    helped = suggest([account("5100", "Widget kits", CATEGORY="Cost of Sales - Goods")])[0]
+    assert plain.category == "Other Expenses" and plain.confidence < 0.5
+    assert helped.category == "Cost of Goods Sold"
+    assert plain.confidence < helped.confidence < 0.8
+    assert helped.reason.startswith('Intacct account category says "Cost of Sales"')
+
+
+def test_intacct_account_category_never_overrides_a_clear_title():
+    clear = suggest([account("6100", "Airfare", CATEGORY="Cost of Sales - Goods")])[0]
+    assert clear == one("Airfare")
