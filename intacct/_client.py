@@ -36,6 +36,7 @@ import requests
 from . import _classify, _xml, errors
 from ._endpoint_trust import UntrustedEndpoint, trusted_session_endpoint
 from ._filters import Filter, check_field_name
+from .dates import parse_iso
 
 log = logging.getLogger("intacct")
 
@@ -92,13 +93,6 @@ def _check_object(name: str) -> str:
     if not isinstance(name, str) or not _OBJECT_NAME.match(name):
         raise ValueError(f"not a valid Intacct object name: {name!r}")
     return name
-
-
-def _parse_timestamp(value: str) -> datetime | None:
-    try:
-        return datetime.fromisoformat(value) if value else None
-    except ValueError:
-        return None
 
 
 @dataclass
@@ -295,8 +289,8 @@ class IntacctClient:
                 "nothing was sent there. Check the Intacct endpoint setting.",
                 code="UNTRUSTED-ENDPOINT",
             ) from None
-        began = _parse_timestamp(reply.auth.get("sessiontimestamp", ""))
-        ends = _parse_timestamp(reply.auth.get("sessiontimeout", ""))
+        began = parse_iso(reply.auth.get("sessiontimestamp", ""))
+        ends = parse_iso(reply.auth.get("sessiontimeout", ""))
         return SignIn(
             _Hidden(session_id),
             endpoint,
@@ -551,7 +545,7 @@ class Session:
                 signed_in_again = True
                 continue
             if reply.rows is None:  # JSON rows carry no authentication block
-                expires = _parse_timestamp(reply.auth.get("sessiontimeout", ""))
+                expires = parse_iso(reply.auth.get("sessiontimeout", ""))
                 if expires is not None:
                     state.expires_at = expires
             return reply

@@ -22,6 +22,7 @@ from typing import Protocol
 
 import sqlite_utils
 
+from intacct.dates import parse_iso
 from intacct.private_files import private_database
 from onboarding.identity import Identity
 from onboarding.names import NameProblem, clean_name, name_key
@@ -131,10 +132,6 @@ class Encryptor(Protocol):
 
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="microseconds")
-
-
-def _parse_time(value: str | None) -> datetime | None:
-    return datetime.fromisoformat(value) if value else None
 
 
 class Store:
@@ -321,11 +318,11 @@ class Store:
         return Workspace(
             id=row["id"],
             name=row["name"],
-            created_at=_parse_time(row["created_at"]),
+            created_at=parse_iso(row["created_at"]),
             created_by=row["created_by"] or "",
             plan=row["plan"],
             security_model=row["security_model"],
-            archived_at=_parse_time(row["archived_at"]),
+            archived_at=parse_iso(row["archived_at"]),
         )
 
     def rename_workspace(self, ws_id: int, new_name: str, *, actor: Identity) -> Workspace:
@@ -425,7 +422,7 @@ class Store:
             state=StepState(row[1]),
             checked=frozenset(json.loads(row[2] or "[]")),
             note=row[3] or "",
-            updated_at=_parse_time(row[4]),
+            updated_at=parse_iso(row[4]),
             updated_by=row[5] or "",
         )
 
@@ -491,8 +488,8 @@ class Store:
             has_password=bool(token),
             status=row["status"] or "untested",
             status_detail=row["status_detail"] or "",
-            updated_at=_parse_time(row["updated_at"]),
-            verified_at=_parse_time(row["verified_at"]),
+            updated_at=parse_iso(row["updated_at"]),
+            verified_at=parse_iso(row["verified_at"]),
         )
 
     def set_connection_status(self, ws_id: int, status: str, detail: str = "") -> None:
@@ -577,7 +574,7 @@ class Store:
                 Event(
                     id=r["id"],
                     workspace_id=r["workspace_id"],
-                    at=_parse_time(r["at"]),
+                    at=parse_iso(r["at"]),
                     kind=r["kind"],
                     message=r["message"],
                     actor=r["actor"] or "",

@@ -37,7 +37,7 @@ from onboarding.vault import Vault
 log = logging.getLogger(__name__)
 
 # A job is running until it ends with one of the sync's own statuses (intacct.sync.SyncStatus).
-RUNNING = "running"
+RUNNING = intacct.sync.SyncStatus.RUNNING
 COMPLETED = intacct.sync.SyncStatus.COMPLETED
 PARTIAL = intacct.sync.SyncStatus.PARTIAL
 FAILED = intacct.sync.SyncStatus.FAILED

@@ -13,6 +13,7 @@ import streamlit as st
 
 import intacct.sync
 from intacct.storage_faults import DAMAGED
+from intacct.sync import Phase, SyncStatus
 from onboarding.diagnosis import support_line
 from onboarding.steps import StepKey
 from onboarding.sync_jobs import (
@@ -33,20 +34,20 @@ from ui.safe import friendly_errors, guarded
 POLL_SECONDS = 1.0
 LABELS = {name: schema.label for name, schema in intacct.sync.SCHEMAS.items()}
 PHASES = {
-    "queued": "waiting",
-    "fetching": "copying",
-    "checking deletions": "checking for deleted records",
-    "done": "done",
-    "failed": "failed",
-    "cancelled": "stopped",
+    Phase.QUEUED: "waiting",
+    Phase.FETCHING: "copying",
+    Phase.CHECKING: "checking for deleted records",
+    Phase.DONE: "done",
+    Phase.FAILED: "failed",
+    Phase.CANCELLED: "stopped",
 }
 RUN_STATUS = {
-    "completed": ":material/check_circle: finished",
-    "partial": ":material/error: finished with problems",
-    "failed": ":material/cancel: failed",
-    "cancelled": ":material/stop_circle: stopped",
-    "interrupted": ":material/cancel: cut off",
-    "running": ":material/sync: running",
+    SyncStatus.COMPLETED: ":material/check_circle: finished",
+    SyncStatus.PARTIAL: ":material/error: finished with problems",
+    SyncStatus.FAILED: ":material/cancel: failed",
+    SyncStatus.CANCELLED: ":material/stop_circle: stopped",
+    SyncStatus.INTERRUPTED: ":material/cancel: cut off",
+    SyncStatus.RUNNING: ":material/sync: running",
 }
 
 
@@ -112,11 +113,11 @@ def _progress_view(snapshot: JobSnapshot) -> None:
     for item in progress.objects:
         total = f"{item.total:,}" if item.total is not None else "…"
         detail = f"{item.done:,} / {total} · {PHASES.get(item.phase, item.phase)}"
-        if item.phase in ("fetching", "checking deletions") and item.eta_s is not None and item.rate > 0:
+        if item.phase in (Phase.FETCHING, Phase.CHECKING) and item.eta_s is not None and item.rate > 0:
             detail += f" · {item.rate:,.0f} per second, about {_duration(item.eta_s)} left"
         st.progress(item.fraction, text=f"{LABELS.get(item.object, item.object)}: {detail}")
     accounts = next((o for o in progress.objects if o.object == "GLACCOUNT"), None)
-    if snapshot.running and accounts is not None and accounts.phase == "done":
+    if snapshot.running and accounts is not None and accounts.phase == Phase.DONE:
         st.caption("GL accounts are in: you can open the mapping step while the rest loads.")
 
 
@@ -156,7 +157,7 @@ def _live_body(page: PageContext, polling: bool) -> None:
 
 def _outcome(page: PageContext, snapshot: JobSnapshot) -> None:
     report = snapshot.report
-    if snapshot.status == "completed" and report is not None:
+    if snapshot.status == SyncStatus.COMPLETED and report is not None:
         st.success(
             f"Sync finished in {_duration(report.wall_s)}: {report.fetched:,} records read, "
             f"{report.inserted:,} new, {report.updated:,} changed, {report.deleted:,} removed in Intacct.",
@@ -167,7 +168,7 @@ def _outcome(page: PageContext, snapshot: JobSnapshot) -> None:
     if snapshot.status == BUSY:
         st.info(_masked(page, snapshot.message), icon=":material/hourglass_top:")
         return
-    if snapshot.status == "cancelled":
+    if snapshot.status == SyncStatus.CANCELLED:
         st.info(
             "The sync was stopped. What was copied is kept; the next sync picks up from there.",
             icon=":material/stop_circle:",
@@ -175,7 +176,7 @@ def _outcome(page: PageContext, snapshot: JobSnapshot) -> None:
         return
     if snapshot.message:
         st.error(_masked(page, snapshot.message), icon=":material/error:")
-    elif snapshot.status == "partial":
+    elif snapshot.status == SyncStatus.PARTIAL:
         st.warning("Some objects could not be copied. The others are up to date.", icon=":material/warning:")
     for name, advice in snapshot.advice.items():
         where = "The sync" if name == "run" else LABELS.get(name, name)

@@ -47,6 +47,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from .. import F, Filter, PageRequest, Session, errors
+from ..dates import parse_iso
 from ..storage_faults import describe, storage_fault
 from . import _progress as P
 from ._lock import sync_lock
@@ -318,7 +319,7 @@ class _Run:
         )
         if resumable:
             plan = _Plan(
-                sch, index, report, state.mode or "full", _parse(state.since), state.phase, expected
+                sch, index, report, state.mode or "full", parse_iso(state.since), state.phase, expected
             )
             report.mode, report.resumed = plan.mode, True
             self.plans[name] = plan
@@ -817,19 +818,10 @@ def _since(high_water: str | None, last_duration_s: float | None) -> datetime | 
     attempt saw (it changed after its page was fetched), so the bound goes back by the attempt's length
     as well as the overlap.
     """
-    mark = _parse(high_water)
+    mark = parse_iso(high_water)
     if mark is None:
         return None
     return mark - OVERLAP - timedelta(seconds=max(0.0, last_duration_s or 0.0))
-
-
-def _parse(value: str | None) -> datetime | None:
-    if not value:
-        return None
-    try:
-        return datetime.fromisoformat(value)
-    except ValueError:
-        return None
 
 
 def _describe(exc: BaseException) -> str:
