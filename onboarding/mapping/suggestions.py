@@ -31,7 +31,7 @@ from onboarding.mapping.defaults import default_category_names
 __all__ = ["Suggestion", "suggest"]
 
 ACCEPT_THRESHOLD = 0.8  # what the Map page's "accept all at or above" starts from
-_READINGS_KEPT = 200_000
+_READINGS_KEPT = 50_000  # per list of categories: a large chart's worth, bounded memory
 
 _NEIGHBOUR_WINDOW = 3
 
@@ -93,7 +93,7 @@ class _Vocabulary:
         return self.by_concept.get(concept) if concept else None
 
 
-@lru_cache(maxsize=32)
+@lru_cache(maxsize=8)
 def _vocabulary(names: tuple[str, ...]) -> _Vocabulary:
     return _Vocabulary(names)
 
