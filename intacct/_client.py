@@ -32,6 +32,7 @@ from urllib.parse import urlsplit
 
 import orjson
 import requests
+import urllib3
 
 from . import _classify, _xml, errors
 from ._filters import Filter, check_field_name
@@ -337,11 +338,16 @@ class IntacctClient:
         self.stats.add("requests")
         host = urlsplit(endpoint).hostname
         try:
-            response = self._http().post(endpoint, data=payload, timeout=self.timeout)
-            body = response.content
-        except requests.Timeout:
+            # The body is read in one go from the raw stream: requests' own .content reads a
+            # megabyte-sized page in 10 kB steps, twice the CPU. The connection stays in the pool.
+            response = self._http().post(endpoint, data=payload, timeout=self.timeout, stream=True)
+            try:
+                body = response.raw.read(decode_content=True)
+            finally:
+                response.close()
+        except (requests.Timeout, urllib3.exceptions.TimeoutError):
             raise errors.TransportError(f"No answer from {host} within {self.timeout:g} s.") from None
-        except requests.RequestException as exc:
+        except (requests.RequestException, urllib3.exceptions.HTTPError) as exc:
             raise errors.TransportError(f"Could not reach {host} ({type(exc).__name__}).") from None
         finally:
             for gate in reversed(gates):

@@ -45,6 +45,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from operator import itemgetter
 from pathlib import Path
 
 from .. import F, Filter, PageRequest, Session, errors
@@ -491,11 +492,9 @@ class _Run:
         since = plan.since if fetching and plan.mode == "incremental" else None
         high_water_key = None
         if fetching:
-            data_fields = sch.data_fields
-            blanks = ("",) * len(data_fields)
-            rows = [(int(r["RECORDNO"]), *map(r.get, data_fields, blanks)) for r in page.records]
-            stamp = data_fields.index(MODIFIED_FIELD) + 1
-            high_water_key = max(filter(None, (modified_key(row[stamp]) for row in rows)), default=None)
+            rows = _rows(page.records, sch.data_fields)
+            stamps = map(itemgetter(sch.data_fields.index(MODIFIED_FIELD) + 1), rows)
+            high_water_key = max(filter(None, map(modified_key, stamps)), default=None)
         else:
             rows = [(int(r["RECORDNO"]),) for r in page.records]
         remaining, total_count = _remaining(page, rows, task.hi), page.total_count or 0
@@ -548,15 +547,22 @@ class _Run:
             # The run is ending (stopped, or failed elsewhere): a passing failure proves nothing about
             # this object, so its chunk stays in the file for the next run instead of failing it.
             return
-        if isinstance(exc, _PASSING) and task.attempts < TASK_RETRIES:
+        # A session that expired again before the client's fresh sign-in could be used says nothing
+        # about the object; the client signs in anew each time, so such retries have a looser cap.
+        expired = isinstance(exc, errors.SessionExpiredError)
+        limit = TASK_RETRIES * (4 if expired else 1)
+        if isinstance(exc, _PASSING) and task.attempts < limit:
             client = self.session.client
-            delay = min(client.backoff_max, client.backoff_base * 4 * 2**task.attempts)
+            delay = min(client.backoff_max, client.backoff_base * 4 * 2 ** min(task.attempts, TASK_RETRIES))
             log.info("%s page failed (%s); trying again in %.2fs", task.object, type(exc).__name__, delay)
             with self.cond:
                 self.task_retries += 1
             if wait and self.stop.wait(delay):
                 return
             task.attempts += 1
+            # A retry goes alone: a smaller request is likelier to get through whatever failed it
+            # (a slow moment, an expiring session), and one object's bad luck is not its neighbours'.
+            task.batchable = task.kind == BISECT
             with self.cond:
                 heapq.heappush(self.heap, task)
                 self.cond.notify_all()
@@ -769,6 +775,18 @@ def split_range(
         low = bound
     ranges.append((low, hi))
     return ranges
+
+
+def _rows(records: list[dict[str, str]], data_fields: tuple[str, ...]) -> list[tuple]:
+    """``(RECORDNO, *values)`` per record; a field the gateway left out is empty."""
+    pick = itemgetter(*data_fields)
+    try:
+        if len(data_fields) > 1:
+            return [(int(r["RECORDNO"]), *pick(r)) for r in records]
+        return [(int(r["RECORDNO"]), pick(r)) for r in records]
+    except KeyError:
+        blanks = ("",) * len(data_fields)
+        return [(int(r["RECORDNO"]), *map(r.get, data_fields, blanks)) for r in records]
 
 
 def _page_format(task: _Task) -> str:

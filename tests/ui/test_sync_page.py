@@ -90,7 +90,9 @@ def test_a_sync_runs_in_the_background_and_the_page_shows_the_result(store, ws, 
 def slow_sandbox(sandbox_env):
     """The app's own in-process sandbox, answering slowly enough to watch a sync run and stop it."""
     handle = resolve_platform({}).sandbox_handle
-    handle.set_faults("latency_ms=150")
+    # Slow enough that Stop lands while requests are in flight: a default-sized sync is only two
+    # requests (the small objects batched, then the vendors), so a short latency can finish first.
+    handle.set_faults("latency_ms=1500")
     yield handle
     handle.set_faults(None)
 
