@@ -15,6 +15,7 @@ To handle a new failure, add a row; nothing else decides a class.
 from __future__ import annotations
 
 import re
+from urllib.parse import urlsplit
 
 from . import errors
 
@@ -71,6 +72,8 @@ def retryable(error: errors.IntacctError) -> bool:
     """
     if isinstance(error, errors.ServerError):
         return error.http_status != 524
+    if error.http_status is not None and 300 <= error.http_status < 400:
+        return False  # a redirect: the same request would meet the same redirect
     return isinstance(error, errors.TransportError | errors.ResponseParseError)
 
 
@@ -122,6 +125,20 @@ def classify(
         match = _OBJECT_NOT_FOUND.search(joined)
         extra["object"] = match.group(1).upper() if match else ""
     return _make(cls, errs, level, **extra)
+
+
+def redirect(http_status: int, location: str) -> errors.TransportError:
+    """A 3xx answer. Never followed: the request carries both passwords, and would go wherever it says."""
+    try:
+        target = urlsplit(location).hostname or "an address it did not give"
+    except ValueError:  # a Location no parser can read
+        target = "an address we cannot read"
+    return errors.TransportError(
+        f"The endpoint answered HTTP {http_status}, a redirect to {target}. Redirects are never followed "
+        "(they would carry the credentials elsewhere): check the Intacct endpoint URL.",
+        code=str(http_status),
+        http_status=http_status,
+    )
 
 
 def from_http(

@@ -11,6 +11,7 @@ from onboarding.progress import StepState
 from onboarding.steps import STEPS
 from onboarding.store import StepProgress, Store, Workspace
 from ui import workspaces
+from ui.display import as_text
 from ui.nav import STATE_ICONS, STATE_LABELS
 from ui.safe import guarded
 
@@ -72,7 +73,7 @@ def render_sidebar(
 ) -> None:
     with st.sidebar:
         st.markdown("### Routable × Sage Intacct")
-        st.caption(f":material/person: Signed in as: {actor.name}")
+        st.caption(f":material/person: Signed in as: {as_text(actor.name)}")
         if workspace is not None:
             workspaces.switcher(store, workspace)
             with st.expander("Start a new customer workspace", expanded=False):

@@ -13,6 +13,7 @@ Tables besides the object tables (see ``_schema``):
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sqlite3
 from collections.abc import Iterator, Sequence
@@ -21,6 +22,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from ..private_files import private_database
 from ._schema import ObjectSchema
 
 FETCH = "fetch"
@@ -141,7 +143,7 @@ class SyncStore:
     """Writes of one sync run. Used by one thread at a time (the run's coordinator)."""
 
     def __init__(self, path: str | Path) -> None:
-        self.path = Path(path)
+        self.path = private_database(path)
         self.conn = connect(self.path)
         self._create_meta_tables()
         self._sql: dict[str, tuple[str, str, str]] = {}
@@ -155,7 +157,10 @@ class SyncStore:
         try:
             yield
         except BaseException:
-            self.conn.execute("ROLLBACK")
+            # SQLite may have rolled back already (a full disk does): the error to report is the first.
+            if self.conn.in_transaction:
+                with contextlib.suppress(sqlite3.Error):
+                    self.conn.execute("ROLLBACK")
             raise
         self.conn.execute("COMMIT")
 

@@ -338,3 +338,30 @@ def test_an_equipment_expense_category_does_not_take_fixed_asset_accounts():
     categories = ["Equipment", "Fixed assets (capitalised)", "Excluded"]
     got = suggest([account("6100", "Laptops"), account("1500", "Computer Equipment", ASSET)], categories)
     assert [s.category for s in got] == ["Equipment", "Fixed assets (capitalised)"]
+
+
+def test_intacct_account_category_helps_a_title_that_says_little():
+    plain = suggest([account("5100", "Widget kits")])[0]
+    helped = suggest([account("5100", "Widget kits", CATEGORY="Cost of Sales - Goods")])[0]
+    assert plain.category == "Other Expenses" and plain.confidence < 0.5
+    assert helped.category == "Cost of Goods Sold"
+    assert plain.confidence < helped.confidence < 0.8
+    assert helped.reason.startswith('Intacct account category says "Cost of Sales"')
+
+
+def test_intacct_account_category_never_overrides_a_clear_title():
+    clear = suggest([account("6100", "Airfare", CATEGORY="Cost of Sales - Goods")])[0]
+    assert clear == one("Airfare")
+
+
+def test_a_specific_word_beats_an_umbrella_abbreviation():
+    umbrella = one("T&E Exp")
+    meals, airfare = one("T&E - Meals"), one("T&E - Airfare")
+    assert meals.category == "Meals & Entertainment" and 'Title says "Meals"' in meals.reason
+    assert airfare.category == "Travel"
+    assert airfare.confidence > umbrella.confidence
+
+
+def test_titles_apart_by_a_meaningful_word_are_not_similar():
+    approved = [(account("6100", "Other computer costs"), "Equipment & Hardware")]
+    assert one("Other costs", approved=approved) == one("Other costs")
