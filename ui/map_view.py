@@ -45,6 +45,7 @@ from ui.safe import guarded
 # Fixed widths keep the category column at a known place (the browser test double-clicks into it).
 ACCOUNT_WIDTH = 90
 TITLE_WIDTH = 260
+GRID_ROW_PX = 35
 
 
 def acting(page: PageContext) -> Identity:
@@ -335,19 +336,15 @@ def _status(page: PageContext, draft: Draft) -> None:
 
 def coverage_summary(draft: Draft) -> None:
     coverage = draft.coverage()
-    cols = st.columns([1, 1, 1, 1, 3])
+    cols = st.columns([1, 1, 1, 1, 1, 3])
     cols[0].metric("Mapped", f"{coverage.mapped:,}")
     cols[1].metric("Excluded", f"{coverage.excluded:,}")
     cols[2].metric("To do", f"{coverage.to_do:,}")
-    cols[3].metric(
-        "Problems", f"{coverage.errors:,} errors", f"{coverage.warnings:,} warnings", delta_color="off"
-    )
-    with cols[4]:
-        st.bar_chart(
-            {"Accounts": {"Mapped": coverage.mapped, "Excluded": coverage.excluded, "To do": coverage.to_do}},
-            horizontal=True,
-            height=150,
-        )
+    cols[3].metric("Errors", f"{coverage.errors:,}")
+    cols[4].metric("Warnings", f"{coverage.warnings:,}")
+    with cols[5]:
+        counts = {"Mapped": coverage.mapped, "Excluded": coverage.excluded, "To do": coverage.to_do}
+        st.bar_chart({"Accounts": counts}, horizontal=True, height=150)
 
 
 def _problem_list(ws_id: int, draft: Draft) -> None:
@@ -398,7 +395,9 @@ def _filter_widgets(ws_id: int) -> None:
 
 def _bulk_widgets(ws_id: int, draft: Draft, count: int) -> None:
     keys = _Keys(ws_id)
-    with st.expander(f"Bulk actions on the {count:,} rows shown", icon=":material/done_all:"):
+    # A steady label: Streamlit treats an expander with a new label as a new one, closing it.
+    with st.expander("Bulk actions on the rows shown", icon=":material/done_all:"):
+        st.caption(f"The actions below change the {count:,} rows the filters show.")
         left, middle, right = st.columns(3)
         with left:
             st.number_input("Confidence at least", 0.0, 1.0, DEFAULT_THRESHOLD, 0.05, key=keys.threshold)
@@ -458,7 +457,8 @@ def _editor(ws_id: int, draft: Draft, shown: list[str]) -> None:
             USE: st.column_config.CheckboxColumn(),
             NOTE: st.column_config.TextColumn(max_chars=500),
         },
-        height=520,
+        # A short list gets a short grid; a long one scrolls inside a fixed height.
+        height=min(520, GRID_ROW_PX * (len(shown) + 1) + 3),
         width="stretch",
     )
 
@@ -586,7 +586,8 @@ def _categories(page: PageContext, draft: Draft) -> None:
 def render_map(page: PageContext) -> None:
     mapping = mapping_store(page)
     draft = current_draft(mapping, page.ws_id)
-    _show_flash(page.ws_id)
+    with st.container():
+        _show_flash(page.ws_id)
     if not draft.view.rows:
         st.info(
             "No GL accounts have been synced for this workspace yet. Run the sync; the accounts arrive "
@@ -595,9 +596,13 @@ def render_map(page: PageContext) -> None:
         )
         step_link(StepKey.SYNC, "Go to the Sync step")
         return
-    _status(page, draft)
+    # Sections of varying length sit in containers, so widgets below them keep their place (and an
+    # open expander stays open) when the number of messages or problems changes.
+    with st.container():
+        _status(page, draft)
     coverage_summary(draft)
-    _problem_list(page.ws_id, draft)
+    with st.container():
+        _problem_list(page.ws_id, draft)
     _filter_widgets(page.ws_id)
     shown = _shown(draft, page.ws_id)
     _bulk_widgets(page.ws_id, draft, len(shown))

@@ -67,14 +67,13 @@ def _summary(page: PageContext, mapping: MappingStore, version: Version, changed
     coverage, problems = mapping.version_summary(page.ws_id, version.number)
     st.subheader(f"Version {version.number}")
     st.caption(f"Submitted by {version.submitted_by} on {_when(version.submitted_at)}.")
-    cols = st.columns(5)
+    cols = st.columns(6)
     cols[0].metric("Mapped", f"{coverage.mapped:,}")
     cols[1].metric("Excluded", f"{coverage.excluded:,}")
     cols[2].metric("To do", f"{coverage.to_do:,}")
-    cols[3].metric(
-        "Problems", f"{coverage.errors:,} errors", f"{coverage.warnings:,} warnings", delta_color="off"
-    )
-    cols[4].metric("Changed since the last approval", f"{changed:,}")
+    cols[3].metric("Errors", f"{coverage.errors:,}")
+    cols[4].metric("Warnings", f"{coverage.warnings:,}")
+    cols[5].metric("Changed since the last approval", f"{changed:,}")
     return problems
 
 

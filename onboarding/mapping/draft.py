@@ -169,7 +169,8 @@ class Draft:
             current = self.decision(account)
             if suggestion is None or not suggestion.category or not current.undecided:
                 continue
-            if suggestion.confidence < threshold or row.account.deleted:
+            # An inactive account takes no bills: mapping it is an error a bulk action must not create.
+            if suggestion.confidence < threshold or not row.account.active:
                 continue
             self._set(account, Decision(suggestion.category, True, current.note), ChangeHow.BULK_ACCEPTED)
             count += 1
