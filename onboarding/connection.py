@@ -11,9 +11,11 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from intacct import errors
+from onboarding.access import Action
 from onboarding.connect_form import FIELD_LABELS, FIELD_PASSWORD, check_connection_form
 from onboarding.diagnosis import Diagnosis, diagnose
 from onboarding.preflight import PreflightCheck, failed_checks, preflight_passed, run_preflight
+from onboarding.scoped_store import ScopedStore, require_on
 from onboarding.steps import StepKey, step
 from onboarding.store import Store, UnknownWorkspace
 from onboarding.vault import Vault, VaultDecryptError
@@ -59,7 +61,7 @@ class ConnectOutcome:
 
 
 def connect_workspace(
-    store: Store,
+    store: Store | ScopedStore,
     vault: Vault,
     platform: Platform,
     ws_id: int,
@@ -71,6 +73,7 @@ def connect_workspace(
     actor: str = "",
 ) -> ConnectOutcome:
     """Validate, sign in, and on success save the connection (password None or "" reuses the stored one)."""
+    require_on(store, Action.CONNECT, ws_id)
     workspace = store.get_workspace(ws_id)
     if workspace is None:
         raise UnknownWorkspace(ws_id)
@@ -149,17 +152,25 @@ def connect_workspace(
 
 
 def choose_entity(
-    store: Store, vault: Vault, platform: Platform, ws_id: int, entity_id: str | None, *, actor: str = ""
+    store: Store | ScopedStore,
+    vault: Vault,
+    platform: Platform,
+    ws_id: int,
+    entity_id: str | None,
+    *,
+    actor: str = "",
 ) -> ConnectOutcome:
     """Sign in again at the chosen entity ("" or None for top level) with the saved credentials."""
+    require_on(store, Action.CONNECT, ws_id)
     saved = _saved_connection(store, vault, ws_id)
     return connect_workspace(
         store, vault, platform, ws_id, saved.company_id, entity_id, saved.user_id, None, actor=actor
     )
 
 
-def open_session(store: Store, vault: Vault, platform: Platform, ws_id: int) -> intacct.Session:
+def open_session(store: Store | ScopedStore, vault: Vault, platform: Platform, ws_id: int) -> intacct.Session:
     """A live session from the saved connection, for the sync. Intacct errors propagate: diagnose() them."""
+    require_on(store, Action.SYNC_START, ws_id)
     saved = _saved_connection(store, vault, ws_id)
     client = platform.client()
     try:
@@ -171,7 +182,7 @@ def open_session(store: Store, vault: Vault, platform: Platform, ws_id: int) -> 
         raise
 
 
-def _saved_connection(store: Store, vault: Vault, ws_id: int):
+def _saved_connection(store: Store | ScopedStore, vault: Vault, ws_id: int):
     try:
         saved = store.get_connection(ws_id, vault)
     except VaultDecryptError as exc:
@@ -183,7 +194,7 @@ def _saved_connection(store: Store, vault: Vault, ws_id: int):
     return saved
 
 
-def _reset_flags(store: Store, ws_id: int, keep: str | None = None) -> None:
+def _reset_flags(store: Store | ScopedStore, ws_id: int, keep: str | None = None) -> None:
     """Drop the attention flags a previous attempt left, except on `keep`; ticks decide the state again."""
     workspace = store.get_workspace(ws_id)
     model = workspace.security_model if workspace else None
@@ -196,7 +207,7 @@ def _reset_flags(store: Store, ws_id: int, keep: str | None = None) -> None:
         store.set_step_state(ws_id, key, "done" if complete else "todo")
 
 
-def _record_failure(store: Store, ws_id: int, diagnosis: Diagnosis, actor: str) -> None:
+def _record_failure(store: Store | ScopedStore, ws_id: int, diagnosis: Diagnosis, actor: str) -> None:
     if diagnosis.step_key:
         # A retryable hiccup proves nothing either way, so only a real answer replaces earlier flags.
         _reset_flags(store, ws_id, keep=diagnosis.step_key)
@@ -209,7 +220,7 @@ def _record_failure(store: Store, ws_id: int, diagnosis: Diagnosis, actor: str) 
 
 
 def _record_success(
-    store: Store, ws_id: int, checks: list[PreflightCheck], needs_entity: bool, actor: str
+    store: Store | ScopedStore, ws_id: int, checks: list[PreflightCheck], needs_entity: bool, actor: str
 ) -> None:
     _reset_flags(store, ws_id)
     # A successful sign-in proves the IDs are right and our sender ID is authorized.

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import logging
 import os
-from pathlib import Path
 
 import streamlit as st
 
@@ -25,21 +24,16 @@ from onboarding.vault import ENV_KEY, Vault
 
 log = logging.getLogger(__name__)
 
-ENV_DB_PATH = "ROUTABLE_DB_PATH"
-ENV_DATA_DIR = "ROUTABLE_DATA_DIR"
-
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_DATA_DIR = PROJECT_ROOT / "data"
-DB_FILE_NAME = "onboarding.db"
-
-
-def data_dir() -> Path:
-    return Path(os.environ.get(ENV_DATA_DIR) or DEFAULT_DATA_DIR)
-
-
-def db_path() -> Path:
-    configured = os.environ.get(ENV_DB_PATH)
-    return Path(configured) if configured else data_dir() / DB_FILE_NAME
+# Re-exported: pages and tests import these from here.
+from onboarding.paths import (  # noqa: E402, F401
+    DB_FILE_NAME,
+    DEFAULT_DATA_DIR,
+    ENV_DATA_DIR,
+    ENV_DB_PATH,
+    PROJECT_ROOT,
+    data_dir,
+    db_path,
+)
 
 
 def _secrets() -> object | None:

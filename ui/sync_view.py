@@ -13,7 +13,7 @@ import streamlit as st
 
 import intacct.sync
 from onboarding.steps import StepKey
-from onboarding.sync_jobs import JobSnapshot, current_job, start_sync, sync_db_path
+from onboarding.sync_jobs import JobSnapshot, current_job, start_sync, stop_sync, sync_db_path
 from ui.display import redact
 from ui.guard import PageContext
 from ui.nav import step_link
@@ -73,9 +73,7 @@ def _start(page: PageContext, full: bool) -> None:
 
 
 def _stop(page: PageContext) -> None:
-    job = current_job(data_dir(), page.ws_id)
-    if job is not None:
-        job.cancel()
+    stop_sync(page.store, data_dir(), page.ws_id)
 
 
 # -- live progress ----------------------------------------------------------------------------------

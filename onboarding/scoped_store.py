@@ -1,0 +1,178 @@
+"""The store as one identity may use it: every read and change asks onboarding.access first.
+
+    store = ScopedStore(Store(path), identity)
+    store.list_workspaces()        # only the workspaces the identity may open
+    store.get_progress(other_ws)   # AccessDenied, worded as for a workspace that does not exist
+
+Pages and the domain's entry points get this, never the bare Store, so no page decides anything itself.
+Each change is recorded under the identity's audit label, whatever the caller passes as `actor`.
+The bare Store stays for the command-line tools and migrations, which act as the deployment itself.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from onboarding.access import Action, may, require, visible
+from onboarding.identity import Identity, Role
+from onboarding.steps import StepKey
+from onboarding.store import ConnectionSettings, Encryptor, Event, StepProgress, Store, Workspace
+from onboarding.vault import Secret
+
+# Who may move a step's state: the step's own action. A step not listed is set-up work.
+_STEP_ACTIONS: dict[str, tuple[Action, ...]] = {
+    StepKey.CONNECT: (Action.CONNECT,),
+    StepKey.SYNC: (Action.SYNC_START,),
+    StepKey.MAP: (Action.MAP_EDIT, Action.SUBMIT, Action.SYNC_START),
+    StepKey.REVIEW: (Action.APPROVE, Action.SEND_BACK),
+}
+_SETUP_ACTIONS = (Action.EDIT_SETUP, Action.CONNECT)
+
+
+class ScopedStore:
+    """A Store seen through one identity. Methods mirror Store's; tests keep the two lists in step."""
+
+    def __init__(self, store: Store, identity: Identity) -> None:
+        self._store = store
+        self.identity = identity
+
+    def __repr__(self) -> str:
+        return f"ScopedStore({self._store!r}, {self.identity.key!r})"
+
+    @property
+    def path(self) -> Path:
+        return self._store.path
+
+    @property
+    def unscoped(self) -> Store:
+        """The bare store, for code that already checked access (the domain's own entry points)."""
+        return self._store
+
+    @property
+    def _actor(self) -> str:
+        return self.identity.audit_label
+
+    # -- asking ---------------------------------------------------------------------------------
+
+    def may(self, action: Action, ws_id: int | None = None) -> bool:
+        workspace = self._store.get_workspace(ws_id) if ws_id is not None else None
+        return may(self.identity, action, workspace)
+
+    def require(self, action: Action, ws_id: int | None = None) -> None:
+        """Raise AccessDenied unless the identity may do `action` on the workspace (None: across them)."""
+        if ws_id is None:
+            require(self.identity, action, None)
+            return
+        # A deleted or unknown workspace is passed as None: refused exactly like someone else's.
+        require(self.identity, action, self._store.get_workspace(ws_id))
+
+    def _require_any(self, actions: tuple[Action, ...], ws_id: int) -> None:
+        workspace = self._store.get_workspace(ws_id)
+        if not any(may(self.identity, action, workspace) for action in actions):
+            require(self.identity, actions[0], workspace)
+
+    # -- workspaces -----------------------------------------------------------------------------
+
+    def list_workspaces(self, include_archived: bool = False) -> list[Workspace]:
+        archived = include_archived and self.identity.role is Role.IMPLEMENTATION_MANAGER
+        return visible(self.identity, self._store.list_workspaces(include_archived=archived))
+
+    def get_workspace(self, ws_id: int) -> Workspace | None:
+        """None both when the workspace does not exist and when this identity may not see it."""
+        workspace = self._store.get_workspace(ws_id)
+        return workspace if workspace is not None and may(self.identity, Action.VIEW, workspace) else None
+
+    def workspace_by_ref(self, ref: str) -> Workspace | None:
+        workspace = self._store.workspace_by_ref(ref)
+        return workspace if workspace is not None and may(self.identity, Action.VIEW, workspace) else None
+
+    def create_workspace(self, name: str, created_by: str = "") -> Workspace:
+        require(self.identity, Action.CREATE_WORKSPACE)
+        return self._store.create_workspace(name, created_by=self._actor)
+
+    def rename_workspace(self, ws_id: int, new_name: str, actor: str = "") -> Workspace:
+        self.require(Action.RENAME_WORKSPACE, ws_id)
+        return self._store.rename_workspace(ws_id, new_name, actor=self._actor)
+
+    def archive_workspace(self, ws_id: int, actor: str = "") -> None:
+        self.require(Action.ARCHIVE_WORKSPACE, ws_id)
+        self._store.archive_workspace(ws_id, actor=self._actor)
+
+    def delete_workspace(self, ws_id: int, actor: str = "") -> str:
+        self.require(Action.DELETE_WORKSPACE, ws_id)
+        return self._store.delete_workspace(ws_id, actor=self._actor)
+
+    def set_plan(self, ws_id: int, level: str, actor: str = "") -> None:
+        self.require(Action.EDIT_SETUP, ws_id)
+        self._store.set_plan(ws_id, level, actor=self._actor)
+
+    def set_security_model(self, ws_id: int, model: str | None, actor: str = "") -> None:
+        self.require(Action.EDIT_SETUP, ws_id)
+        self._store.set_security_model(ws_id, model, actor=self._actor)
+
+    # -- step progress --------------------------------------------------------------------------
+
+    def get_progress(self, ws_id: int) -> dict[str, StepProgress]:
+        self.require(Action.VIEW, ws_id)
+        return self._store.get_progress(ws_id)
+
+    def set_checked(
+        self, ws_id: int, step_key: str, item_key: str, checked: bool, actor: str = ""
+    ) -> StepProgress:
+        self.require(Action.EDIT_SETUP, ws_id)
+        return self._store.set_checked(ws_id, step_key, item_key, checked, actor=self._actor)
+
+    def set_step_state(self, ws_id: int, step_key: str, state: str, note: str = "", actor: str = "") -> None:
+        self._require_any(_STEP_ACTIONS.get(step_key, _SETUP_ACTIONS), ws_id)
+        self._store.set_step_state(ws_id, step_key, state, note=note, actor=self._actor)
+
+    # -- connection -----------------------------------------------------------------------------
+
+    def save_connection(
+        self,
+        ws_id: int,
+        company_id: str,
+        entity_id: str | None,
+        user_id: str,
+        password: str | Secret | None,
+        vault: Encryptor,
+        actor: str = "",
+    ) -> None:
+        self.require(Action.CONNECT, ws_id)
+        self._store.save_connection(ws_id, company_id, entity_id, user_id, password, vault, actor=self._actor)
+
+    def get_connection(self, ws_id: int, vault: Encryptor | None = None) -> ConnectionSettings | None:
+        """The saved IDs for anyone who may view; the decrypted password only for who signs in with it."""
+        if vault is None:
+            self.require(Action.VIEW, ws_id)
+        else:
+            self._require_any((Action.CONNECT, Action.SYNC_START), ws_id)
+        return self._store.get_connection(ws_id, vault)
+
+    def set_connection_status(self, ws_id: int, status: str, detail: str = "") -> None:
+        self.require(Action.CONNECT, ws_id)
+        self._store.set_connection_status(ws_id, status, detail)
+
+    # -- audit trail ----------------------------------------------------------------------------
+
+    def record_event(self, ws_id: int, kind: str, message: str, actor: str = "") -> None:
+        self.require(Action.VIEW, ws_id)
+        self._store.record_event(ws_id, kind, message, actor=self._actor)
+
+    def events(self, ws_id: int, limit: int = 100) -> list[Event]:
+        self.require(Action.VIEW, ws_id)
+        return self._store.events(ws_id, limit)
+
+
+# Store methods a person never calls through a page: they act on every workspace at once.
+NOT_SCOPED = frozenset({"rewrap_passwords"})
+
+
+def require_on(store: Store | ScopedStore, action: Action, ws_id: int | None) -> None:
+    """The check at the top of each domain entry point.
+
+    A ScopedStore carries the person acting and is checked; a bare Store means the deployment itself (the
+    command-line tools), which pages never hold.
+    """
+    if isinstance(store, ScopedStore):
+        store.require(action, ws_id)
