@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import streamlit as st
 
+from onboarding.access import Action
+from onboarding.scoped_store import ScopedStore
 from onboarding.steps import ChecklistItem
-from onboarding.store import Store
 from ui.guard import PageContext
 from ui.nav import step_link
 from ui.safe import guarded
 
 
 @guarded
-def _save_tick(store: Store, ws_id: int, step_key: str, item_key: str, widget_key: str) -> None:
+def _save_tick(store: ScopedStore, ws_id: int, step_key: str, item_key: str, widget_key: str) -> None:
     store.set_checked(ws_id, step_key, item_key, bool(st.session_state.get(widget_key)))
 
 
@@ -26,6 +27,7 @@ def render_checklist(
     if title:
         st.subheader(title)
     ticked = ctx.my_progress.checked
+    read_only = not ctx.may(Action.EDIT_SETUP)
     for item in items:
         # The workspace is part of the key, so switching customers never carries ticks across.
         widget_key = f"check_{ctx.ws_id}_{definition.key}_{item.key}"
@@ -35,6 +37,7 @@ def render_checklist(
             value=item.key in ticked,
             key=widget_key,
             help=help_text,
+            disabled=read_only,
             on_change=_save_tick,
             args=(ctx.store, ctx.ws_id, definition.key, item.key, widget_key),
         )

@@ -12,15 +12,18 @@ from dataclasses import dataclass
 
 import streamlit as st
 
+from onboarding.access import AccessDenied, Action
+from onboarding.identity import Identity
 from onboarding.platform import Platform, PlatformConfigError
+from onboarding.scoped_store import ScopedStore
 from onboarding.steps import SENDER_ID, Step, step, unfinished_prerequisites
 from onboarding.store import StepProgress, Store, Workspace
 from onboarding.vault import Vault, VaultError
-from ui import workspaces
+from ui import sign_in, workspaces
 from ui.display import redact, shown
 from ui.nav import step_label, step_link
 from ui.resources import db_path, get_platform, get_store, get_vault
-from ui.safe import describe_for_log, report_unexpected
+from ui.safe import describe_for_log, report_refusal, report_unexpected
 from ui.sidebar import render_sidebar, screen_share_on
 
 log = logging.getLogger("routable.ui")
@@ -31,7 +34,8 @@ APP_ICON = ":material/explore:"
 
 @dataclass(frozen=True)
 class PageContext:
-    store: Store
+    # The store as the acting identity may use it: every read and change is checked by onboarding.access.
+    store: ScopedStore
     vault: Vault
     # None when our own Intacct settings are broken; platform_problem then says what to fix.
     platform: Platform | None
@@ -44,6 +48,14 @@ class PageContext:
     @property
     def ws_id(self) -> int:
         return self.workspace.id
+
+    @property
+    def identity(self) -> Identity:
+        return self.store.identity
+
+    def may(self, action: Action) -> bool:
+        """Whether the acting identity may do `action` on this page's workspace (views ask before drawing)."""
+        return self.store.may(action, self.ws_id)
 
     @property
     def my_progress(self) -> StepProgress:
@@ -120,21 +132,46 @@ def attention_banner(ctx: PageContext) -> None:
 
 def page_setup(step_key: str) -> PageContext:
     """Prepare the page for `step_key`; stops the run (after saying why) when the page cannot go on."""
+    return _setup(step(step_key), None)
+
+
+def workspace_page_setup(definition: Step, action: Action) -> PageContext:
+    """Prepare a workspace page that is not a wizard step (no prerequisites) and needs `action` on it.
+
+    Someone without `action` is told what they cannot do, and the page stops there.
+    """
+    return _setup(definition, action)
+
+
+def _setup(definition: Step, action: Action | None) -> PageContext:
     configure_page()
-    definition = step(step_key)
+    step_key = definition.key
     try:
-        store = _open_store()
+        mode = sign_in.access_mode()
+        identity = sign_in.current_identity()
+        store = ScopedStore(_open_store(), identity)
         vault = _open_vault()
         platform, platform_problem = _open_platform()
         workspace = workspaces.current_workspace(store)
         progress = store.get_progress(workspace.id) if workspace else None
-        render_sidebar(store, platform, workspace, progress)
+        render_sidebar(store, platform, workspace, progress, mode)
         if platform_problem:
             st.sidebar.error(platform_problem, icon=":material/build:")
         if workspace is None or progress is None:
             workspaces.picker(store)
             st.stop()
-        missing = unfinished_prerequisites(step_key, {key: p.state for key, p in progress.items()})
+        if action is not None:
+            try:
+                store.require(action, workspace.id)
+            except AccessDenied as refused:
+                st.title(definition.title)
+                report_refusal(refused)
+                st.stop()
+        missing = (
+            unfinished_prerequisites(step_key, {key: p.state for key, p in progress.items()})
+            if action is None
+            else []
+        )
         if missing:
             _explain_prerequisites(definition, missing)
             st.stop()

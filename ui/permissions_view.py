@@ -6,6 +6,7 @@ from functools import partial
 
 import streamlit as st
 
+from onboarding.access import Action
 from onboarding.preflight import PERMISSIONS, RIGHTS
 from onboarding.steps import (
     MENU_ROLES,
@@ -52,6 +53,7 @@ def security_model_choice(ctx: PageContext) -> str | None:
         f"security_model_{ctx.ws_id}",
         partial(ctx.store.set_security_model, ctx.ws_id),
         help=SECURITY_MODEL_HINT,
+        disabled=not ctx.may(Action.EDIT_SETUP),
     )
     if ctx.workspace.security_model is None:
         st.caption(SECURITY_MODEL_HINT)

@@ -12,6 +12,9 @@ import os
 
 import streamlit as st
 
+from onboarding.access_mode import AccessMode, resolve_access_mode
+from onboarding.invite import ENV_INVITE_KEY, InviteBook, load_signing_key
+from onboarding.people import People
 from onboarding.platform import (
     ENV_ENDPOINT,
     ENV_SENDER_ID,
@@ -78,3 +81,26 @@ def get_platform() -> Platform:
         hash(os.environ.get(ENV_SENDER_PASSWORD, "")),
     )
     return _platform(settings)
+
+
+@st.cache_resource(show_spinner=False)
+def _invite_book(path: str, directory: str, key_fingerprint: int) -> InviteBook:
+    return InviteBook(_store(path), load_signing_key(directory, os.environ, _secrets()))
+
+
+def get_invite_book() -> InviteBook:
+    return _invite_book(str(db_path()), str(data_dir()), hash(os.environ.get(ENV_INVITE_KEY, "")))
+
+
+@st.cache_resource(show_spinner=False)
+def _people(path: str) -> People:
+    return People(_store(path))
+
+
+def get_people() -> People:
+    return _people(str(db_path()))
+
+
+def get_access_mode() -> AccessMode:
+    """The configured access mode; AccessModeError (with its fix) when the setting is not one we know."""
+    return resolve_access_mode(os.environ, _secrets())

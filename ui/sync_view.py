@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 import streamlit as st
 
 import intacct.sync
+from onboarding.access import Action
 from onboarding.steps import StepKey
 from onboarding.sync_jobs import JobSnapshot, current_job, start_sync, stop_sync, sync_db_path
 from ui.display import redact
@@ -118,7 +119,7 @@ def _live_body(page: PageContext, polling: bool) -> None:
     if job is None:
         return
     snapshot = job.snapshot()
-    if snapshot.running:
+    if snapshot.running and page.may(Action.SYNC_START):
         st.button(
             "Stop the sync",
             icon=":material/stop_circle:",
@@ -229,7 +230,11 @@ def render_sync(page: PageContext) -> None:
     running = snapshot is not None and snapshot.running
     synced_before = any(status.last_synced_at for status in intacct.sync.object_status(db))
 
-    if not running:
+    if not page.may(Action.SYNC_START):
+        st.caption(
+            ":material/lock: Only a customer admin or your implementation manager can start or stop a sync."
+        )
+    elif not running:
         left, right, _rest = st.columns([1, 1, 2])
         left.button(
             "Sync again" if synced_before else "Start the sync",
