@@ -85,7 +85,7 @@ class People:
         self._write(person, role, workspace_id, actor.audit_label)
         if workspace_id is not None:
             message = f"{person} may sign in as {role.label.lower()}"
-            self._store.record_event(workspace_id, "access_granted", message, actor.audit_label)
+            self._store.record_event(workspace_id, "access_granted", message, actor=actor)
         return Grant(person, role, workspace_id, actor.audit_label, datetime.now(UTC))
 
     def grant_from_invite(self, identity: Identity) -> None:

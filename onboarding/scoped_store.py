@@ -5,28 +5,43 @@
     store.get_progress(other_ws)   # AccessDenied, worded as for a workspace that does not exist
 
 Pages and the domain's entry points get this, never the bare Store, so no page decides anything itself.
-Each change is recorded under the identity's audit label, whatever the caller passes as `actor`.
+Each change is recorded against the scoped identity, whatever the caller passes as `actor`.
 The bare Store stays for the command-line tools and migrations, which act as the deployment itself.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 from onboarding.access import Action, may, require, visible
 from onboarding.identity import Identity, Role
-from onboarding.steps import StepKey
-from onboarding.store import ConnectionSettings, Encryptor, Event, StepProgress, Store, Workspace
+from onboarding.progress import Outcome, Snapshot, StepProgress
+from onboarding.store import ConnectionSettings, Encryptor, Event, Store, Workspace
 from onboarding.vault import Secret
 
-# Who may move a step's state: the step's own action. A step not listed is set-up work.
-_STEP_ACTIONS: dict[str, tuple[Action, ...]] = {
-    StepKey.CONNECT: (Action.CONNECT,),
-    StepKey.SYNC: (Action.SYNC_START,),
-    StepKey.MAP: (Action.MAP_EDIT, Action.SUBMIT, Action.SYNC_START),
-    StepKey.REVIEW: (Action.APPROVE, Action.SEND_BACK),
+# What each kind of audit entry is an instance of: the store writes an event's outcome only when the
+# identity may do every action its entries stand for. A kind not listed counts as set-up work;
+# "step_state" entries only report what the event itself did to the steps, so they need nothing more.
+_KIND_ACTIONS: dict[str, tuple[Action, ...]] = {
+    "checklist": (Action.EDIT_SETUP,),
+    "security_model_set": (Action.EDIT_SETUP,),
+    "steps_marked_done": (Action.EDIT_SETUP,),
+    "connection_saved": (Action.CONNECT,),
+    "connected": (Action.CONNECT,),
+    "connect_failed": (Action.CONNECT,),
+    "preflight": (Action.CONNECT,),
+    "preflight_failed": (Action.CONNECT,),
+    "sync": (Action.SYNC_START,),
+    "mapping_submitted": (Action.SUBMIT,),
+    "mapping_approved": (Action.APPROVE,),
+    "mapping_sent_back": (Action.SEND_BACK,),
+    "mapping_needs_attention": (Action.MAP_EDIT, Action.SYNC_START),
+    "comment": (Action.COMMENT,),
 }
-_SETUP_ACTIONS = (Action.EDIT_SETUP, Action.CONNECT)
+_SETUP = (Action.EDIT_SETUP,)
+_CONSEQUENCE = "step_state"
 
 
 class ScopedStore:
@@ -49,8 +64,8 @@ class ScopedStore:
         return self._store
 
     @property
-    def _actor(self) -> str:
-        return self.identity.audit_label
+    def _actor(self) -> Identity:
+        return self.identity
 
     # -- asking ---------------------------------------------------------------------------------
 
@@ -86,29 +101,25 @@ class ScopedStore:
         workspace = self._store.workspace_by_ref(ref)
         return workspace if workspace is not None and may(self.identity, Action.VIEW, workspace) else None
 
-    def create_workspace(self, name: str, created_by: str = "") -> Workspace:
+    def create_workspace(self, name: str, *, actor: Identity | None = None) -> Workspace:
         require(self.identity, Action.CREATE_WORKSPACE)
-        return self._store.create_workspace(name, created_by=self._actor)
+        return self._store.create_workspace(name, actor=self._actor)
 
-    def rename_workspace(self, ws_id: int, new_name: str, actor: str = "") -> Workspace:
+    def rename_workspace(self, ws_id: int, new_name: str, *, actor: Identity | None = None) -> Workspace:
         self.require(Action.RENAME_WORKSPACE, ws_id)
         return self._store.rename_workspace(ws_id, new_name, actor=self._actor)
 
-    def archive_workspace(self, ws_id: int, actor: str = "") -> None:
+    def archive_workspace(self, ws_id: int, *, actor: Identity | None = None) -> None:
         self.require(Action.ARCHIVE_WORKSPACE, ws_id)
         self._store.archive_workspace(ws_id, actor=self._actor)
 
-    def delete_workspace(self, ws_id: int, actor: str = "") -> str:
+    def delete_workspace(self, ws_id: int, *, actor: Identity | None = None) -> str:
         self.require(Action.DELETE_WORKSPACE, ws_id)
         return self._store.delete_workspace(ws_id, actor=self._actor)
 
-    def set_plan(self, ws_id: int, level: str, actor: str = "") -> None:
+    def set_plan(self, ws_id: int, level: str, *, actor: Identity | None = None) -> None:
         self.require(Action.EDIT_SETUP, ws_id)
         self._store.set_plan(ws_id, level, actor=self._actor)
-
-    def set_security_model(self, ws_id: int, model: str | None, actor: str = "") -> None:
-        self.require(Action.EDIT_SETUP, ws_id)
-        self._store.set_security_model(ws_id, model, actor=self._actor)
 
     # -- step progress --------------------------------------------------------------------------
 
@@ -116,15 +127,29 @@ class ScopedStore:
         self.require(Action.VIEW, ws_id)
         return self._store.get_progress(ws_id)
 
-    def set_checked(
-        self, ws_id: int, step_key: str, item_key: str, checked: bool, actor: str = ""
-    ) -> StepProgress:
-        self.require(Action.EDIT_SETUP, ws_id)
-        return self._store.set_checked(ws_id, step_key, item_key, checked, actor=self._actor)
+    def snapshot(self, ws_id: int) -> Snapshot:
+        self.require(Action.VIEW, ws_id)
+        return self._store.snapshot(ws_id)
 
-    def set_step_state(self, ws_id: int, step_key: str, state: str, note: str = "", actor: str = "") -> None:
-        self._require_any(_STEP_ACTIONS.get(step_key, _SETUP_ACTIONS), ws_id)
-        self._store.set_step_state(ws_id, step_key, state, note=note, actor=self._actor)
+    def apply(self, ws_id: int, change: Outcome | Callable[[Snapshot], Outcome]) -> Outcome:
+        """Write an event's outcome if the identity may do everything it stands for, under the identity."""
+        self.require(Action.VIEW, ws_id)
+        workspace = self._store.get_workspace(ws_id)
+
+        def checked(now: Snapshot) -> Outcome:
+            outcome = change if isinstance(change, Outcome) else change(now)
+            primary = [entry for entry in outcome.events if entry.kind != _CONSEQUENCE]
+            needed = [_KIND_ACTIONS.get(entry.kind, _SETUP) for entry in primary]
+            if outcome.connection is not None:
+                needed.append((Action.CONNECT,))
+            if outcome.sets_security_model or (outcome.steps and not primary):
+                needed.append(_SETUP)
+            for actions in needed:
+                if not any(may(self.identity, action, workspace) for action in actions):
+                    require(self.identity, actions[0], workspace)  # raises inside the transaction
+            return replace(outcome, actor=self.identity)
+
+        return self._store.apply(ws_id, checked)
 
     # -- connection -----------------------------------------------------------------------------
 
@@ -136,7 +161,8 @@ class ScopedStore:
         user_id: str,
         password: str | Secret | None,
         vault: Encryptor,
-        actor: str = "",
+        *,
+        actor: Identity | None = None,
     ) -> None:
         self.require(Action.CONNECT, ws_id)
         self._store.save_connection(ws_id, company_id, entity_id, user_id, password, vault, actor=self._actor)
@@ -155,8 +181,8 @@ class ScopedStore:
 
     # -- audit trail ----------------------------------------------------------------------------
 
-    def record_event(self, ws_id: int, kind: str, message: str, actor: str = "") -> None:
-        self.require(Action.VIEW, ws_id)
+    def record_event(self, ws_id: int, kind: str, message: str, *, actor: Identity | None = None) -> None:
+        self._require_any(_KIND_ACTIONS.get(kind, _SETUP), ws_id)
         self._store.record_event(ws_id, kind, message, actor=self._actor)
 
     def events(self, ws_id: int, limit: int = 100) -> list[Event]:

@@ -10,6 +10,7 @@ import contextlib
 from pathlib import Path
 
 from onboarding.access import Action
+from onboarding.identity import Identity
 from onboarding.scoped_store import ScopedStore, require_on
 from onboarding.store import InvalidInput, Store, UnknownWorkspace
 from onboarding.sync_jobs import SyncJobs, current_job, sync_db_path
@@ -25,7 +26,7 @@ def delete_workspace(
     ws_id: int,
     confirmation: str,
     *,
-    actor: str = "",
+    actor: Identity,
     registry: SyncJobs | None = None,
 ) -> str:
     """Delete the workspace once `confirmation` repeats its name; returns the name for the message."""

@@ -161,7 +161,15 @@ def _submit(ctx: PageContext, keys: _Keys, saved: ConnectionSettings | None) -> 
     try:
         with st.spinner("Signing in to Sage Intacct and checking permissions…"):
             outcome = connect_workspace(
-                ctx.store, ctx.vault, ctx.platform, ctx.ws_id, company, entity, user, password or None
+                ctx.store,
+                ctx.vault,
+                ctx.platform,
+                ctx.ws_id,
+                company,
+                entity,
+                user,
+                password or None,
+                actor=ctx.actor,
             )
     finally:
         # Whatever happened, the typed password leaves session state and the next field is empty.
@@ -225,7 +233,7 @@ def render_preflight(checks: list[PreflightCheck]) -> None:
 def _reconnect(ctx: PageContext, keys: _Keys, entity_id: str) -> None:
     try:
         with st.spinner("Signing in to Sage Intacct and checking permissions…"):
-            outcome = choose_entity(ctx.store, ctx.vault, ctx.platform, ctx.ws_id, entity_id)
+            outcome = choose_entity(ctx.store, ctx.vault, ctx.platform, ctx.ws_id, entity_id, actor=ctx.actor)
     except NotConnectedError as problem:
         st.error(str(problem), icon=":material/link:")
         return

@@ -15,8 +15,9 @@ import streamlit as st
 from onboarding.access import AccessDenied, Action
 from onboarding.identity import Identity
 from onboarding.platform import Platform, PlatformConfigError
+from onboarding.progress import StepState, unfinished_prerequisites
 from onboarding.scoped_store import ScopedStore
-from onboarding.steps import SENDER_ID, Step, step, unfinished_prerequisites
+from onboarding.steps import SENDER_ID, Step, step
 from onboarding.store import StepProgress, Store, Workspace
 from onboarding.vault import Vault, VaultError
 from ui import sign_in, workspaces
@@ -43,15 +44,13 @@ class PageContext:
     progress: dict[str, StepProgress]
     screen_share: bool
     step: Step
+    # Who acts on this page: every change a page makes is recorded against this identity.
+    actor: Identity
     platform_problem: str = ""
 
     @property
     def ws_id(self) -> int:
         return self.workspace.id
-
-    @property
-    def identity(self) -> Identity:
-        return self.store.identity
 
     def may(self, action: Action) -> bool:
         """Whether the acting identity may do `action` on this page's workspace (views ask before drawing)."""
@@ -122,7 +121,7 @@ def _explain_prerequisites(definition: Step, missing: list[str]) -> None:
 
 def attention_banner(ctx: PageContext) -> None:
     mine = ctx.my_progress
-    if mine.state != "attention":
+    if mine.state != StepState.ATTENTION:
         return
     connection = ctx.store.get_connection(ctx.ws_id)
     ids = [connection.company_id, connection.user_id, connection.entity_id] if connection else []
@@ -148,8 +147,8 @@ def _setup(definition: Step, action: Action | None) -> PageContext:
     step_key = definition.key
     try:
         mode = sign_in.access_mode()
-        identity = sign_in.current_identity()
-        store = ScopedStore(_open_store(), identity)
+        actor = sign_in.current_identity()
+        store = ScopedStore(_open_store(), actor)
         vault = _open_vault()
         platform, platform_problem = _open_platform()
         workspace = workspaces.current_workspace(store)
@@ -158,7 +157,7 @@ def _setup(definition: Step, action: Action | None) -> PageContext:
         if platform_problem:
             st.sidebar.error(platform_problem, icon=":material/build:")
         if workspace is None or progress is None:
-            workspaces.picker(store)
+            workspaces.picker(store, actor)
             st.stop()
         if action is not None:
             try:
@@ -183,6 +182,7 @@ def _setup(definition: Step, action: Action | None) -> PageContext:
             progress=progress,
             screen_share=screen_share_on(),
             step=definition,
+            actor=actor,
             platform_problem=platform_problem,
         )
     except Exception as error:  # noqa: BLE001 - set-up must never show a traceback either

@@ -5,11 +5,12 @@ from __future__ import annotations
 import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
+from onboarding.progress import StepState
 from onboarding.steps import STEPS, Step, step
 from ui.resources import PROJECT_ROOT
 
-STATE_LABELS = {"todo": "to do", "done": "done", "attention": "needs attention"}
-STATE_ICONS = {"done": ":material/check_circle:", "attention": ":material/error:"}
+STATE_LABELS = {StepState.TODO: "to do", StepState.DONE: "done", StepState.ATTENTION: "needs attention"}
+STATE_ICONS = {StepState.DONE: ":material/check_circle:", StepState.ATTENTION: ":material/error:"}
 
 
 # Not a wizard step: who may work on the workspace (invitations, sign-in grants) and deleting it.

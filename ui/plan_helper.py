@@ -40,7 +40,7 @@ def decision_helper(ctx: PageContext) -> None:
     if ctx.workspace.plan != advice.plan and ctx.may(Action.EDIT_SETUP) and st.button(
         f"Use this: {PLAN_LABELS[advice.plan]}", key=f"plan_adopt_{ctx.ws_id}"
     ):
-        ctx.store.set_plan(ctx.ws_id, advice.plan)
+        ctx.store.set_plan(ctx.ws_id, advice.plan, actor=ctx.actor)
         st.rerun()
 
 
@@ -52,7 +52,7 @@ def plan_choice(ctx: PageContext) -> None:
         PLAN_LABELS,
         ctx.workspace.plan,
         f"plan_choice_{ctx.ws_id}",
-        partial(ctx.store.set_plan, ctx.ws_id),
+        partial(ctx.store.set_plan, ctx.ws_id, actor=ctx.actor),
         disabled=not ctx.may(Action.EDIT_SETUP),
     )
     if ctx.workspace.plan is None:

@@ -9,6 +9,7 @@ from onboarding.access import Action
 from onboarding.access_mode import AccessMode
 from onboarding.identity import Identity
 from onboarding.platform import Platform
+from onboarding.progress import StepState
 from onboarding.scoped_store import ScopedStore
 from onboarding.steps import STEPS
 from onboarding.store import StepProgress, Workspace
@@ -56,7 +57,7 @@ def _sandbox_banner(platform: Platform) -> None:
 def _step_list(progress: dict[str, StepProgress]) -> None:
     st.markdown("**Your steps**")
     for number, definition in enumerate(STEPS, start=1):
-        state = progress[definition.key].state if definition.key in progress else "todo"
+        state = progress[definition.key].state if definition.key in progress else StepState.TODO
         label = f"{number}. {definition.nav_title} · {STATE_LABELS.get(state, state)}"
         _page_link(definition.page_file, label, STATE_ICONS.get(state, definition.icon))
 
@@ -84,7 +85,7 @@ def render_sidebar(
             workspaces.switcher(store, workspace)
             if store.may(Action.CREATE_WORKSPACE):
                 with st.expander("Start a new customer workspace", expanded=False):
-                    workspaces.creation_form(store, "workspace_create_sidebar")
+                    workspaces.creation_form(store, "workspace_create_sidebar", identity)
         if workspace is not None and progress is not None:
             st.divider()
             _step_list(progress)

@@ -136,12 +136,11 @@ def current_identity() -> Identity:
 
 def who_am_i(identity: Identity, mode: AccessMode) -> None:
     """The sidebar's line about who is acting, and the way out."""
+    st.caption(f":material/person: Signed in as: {identity.name} · {identity.role.label}")
     if mode is AccessMode.LOCAL:
         st.caption(
-            ":material/computer: **Local mode.** You act as the local implementation manager; nobody signs "
-            "in, so this app only answers on this computer."
+            ":material/computer: **Local mode.** Nobody signs in: whoever opens the app is the local "
+            "implementation manager, so it only answers on this computer."
         )
-        return
-    st.caption(f":material/person: {identity.name} · {identity.role.label}")
-    if mode is AccessMode.OIDC:
+    elif mode is AccessMode.OIDC:
         st.button("Sign out", key="sign_out", on_click=guarded(st.logout))

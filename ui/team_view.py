@@ -44,7 +44,7 @@ def _create_invite(ctx: PageContext, keys: dict[str, str]) -> None:
     state = st.session_state
     try:
         invite, token = get_invite_book().create(
-            ctx.identity,
+            ctx.actor,
             state.get(keys["role"]),
             ctx.ws_id,
             hours=float(state.get(keys["hours"]) or DEFAULT_HOURS),
@@ -100,12 +100,12 @@ def _invite_form(ctx: PageContext) -> None:
 
 @guarded
 def _revoke(ctx: PageContext, invite_id: str) -> None:
-    get_invite_book().revoke(ctx.identity, invite_id)
+    get_invite_book().revoke(ctx.actor, invite_id)
 
 
 def _invitations(ctx: PageContext) -> None:
     st.subheader("Invitations")
-    invites = get_invite_book().list(ctx.identity, ctx.ws_id)
+    invites = get_invite_book().list(ctx.actor, ctx.ws_id)
     if not invites:
         st.caption("No invitations for this workspace yet.")
         return
@@ -127,7 +127,7 @@ def _grant(ctx: PageContext, keys: dict[str, str]) -> None:
     role = Role(state.get(keys["role"]))
     try:
         get_people().assign(
-            ctx.identity,
+            ctx.actor,
             state.get(keys["email"], ""),
             role,
             None if role is Role.IMPLEMENTATION_MANAGER else ctx.ws_id,
@@ -156,7 +156,7 @@ def _people(ctx: PageContext) -> None:
         st.form_submit_button("Give access", on_click=_grant, args=(ctx, keys))
     if st.session_state.get(keys["error"]):
         st.error(st.session_state[keys["error"]])
-    grants = [g for g in get_people().list(ctx.identity) if g.workspace_id in (None, ctx.ws_id)]
+    grants = [g for g in get_people().list(ctx.actor) if g.workspace_id in (None, ctx.ws_id)]
     for grant in grants:
         where = "every workspace" if grant.workspace_id is None else "this workspace"
         st.markdown(f"**{ctx.shown(grant.email)}** · {grant.role.label} · {where} · by {grant.granted_by}")
@@ -165,7 +165,9 @@ def _people(ctx: PageContext) -> None:
 @guarded
 def _delete(ctx: PageContext, confirm_key: str, error_key: str) -> None:
     try:
-        name = delete_workspace(ctx.store, data_dir(), ctx.ws_id, st.session_state.get(confirm_key, ""))
+        name = delete_workspace(
+            ctx.store, data_dir(), ctx.ws_id, st.session_state.get(confirm_key, ""), actor=ctx.actor
+        )
     except InvalidInput as problem:
         st.session_state[error_key] = problem.message
         return

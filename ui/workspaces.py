@@ -11,6 +11,7 @@ from __future__ import annotations
 import streamlit as st
 
 from onboarding.access import Action
+from onboarding.identity import Identity
 from onboarding.scoped_store import ScopedStore
 from onboarding.store import InvalidInput, Workspace
 from ui.safe import guarded
@@ -68,10 +69,10 @@ def current_workspace(store: ScopedStore) -> Workspace | None:
 
 
 @guarded
-def _create(store: ScopedStore, name_key: str, error_key: str) -> None:
+def _create(store: ScopedStore, name_key: str, error_key: str, actor: Identity) -> None:
     """Form callback: create the workspace and select it, or keep the message for the form to show."""
     try:
-        workspace = store.create_workspace(st.session_state.get(name_key, ""))
+        workspace = store.create_workspace(st.session_state.get(name_key, ""), actor=actor)
     except InvalidInput as problem:
         st.session_state[error_key] = problem.message
         return
@@ -80,7 +81,9 @@ def _create(store: ScopedStore, name_key: str, error_key: str) -> None:
     select_workspace(workspace)
 
 
-def creation_form(store: ScopedStore, form_key: str, *, container: object | None = None) -> None:
+def creation_form(
+    store: ScopedStore, form_key: str, actor: Identity, *, container: object | None = None
+) -> None:
     """A one-field form to start a workspace for a new customer (only for those who may)."""
     if not store.may(Action.CREATE_WORKSPACE):
         return
@@ -95,7 +98,7 @@ def creation_form(store: ScopedStore, form_key: str, *, container: object | None
             help="Usually the customer's company name. You can have one workspace per customer.",
         )
         st.form_submit_button(
-            "Create workspace", type="primary", on_click=_create, args=(store, name_key, error_key)
+            "Create workspace", type="primary", on_click=_create, args=(store, name_key, error_key, actor)
         )
     if st.session_state.get(error_key):
         target.error(st.session_state[error_key])
@@ -126,7 +129,7 @@ def switcher(store: ScopedStore, current: Workspace) -> None:
     )
 
 
-def picker(store: ScopedStore) -> None:
+def picker(store: ScopedStore, actor: Identity) -> None:
     """Main-area chooser shown when no workspace is selected yet."""
     st.title("Connect Sage Intacct to Routable")
     notice = st.session_state.pop(_NOTICE_KEY, None)
@@ -165,4 +168,4 @@ def picker(store: ScopedStore) -> None:
     if store.may(Action.CREATE_WORKSPACE):
         with right:
             st.subheader("Start a new customer")
-            creation_form(store, "workspace_create_main")
+            creation_form(store, "workspace_create_main", actor)

@@ -218,7 +218,7 @@ class InviteBook:
                 f"Invitation {invite_id} as {role.label.lower()}"
                 + (f" for {cleaned}" if cleaned else "")
                 + f", valid until {invite.expires_at:%Y-%m-%d %H:%M} UTC",
-                actor.audit_label,
+                actor=actor,
             )
         return invite, f"{invite_id}.{_b64(self._mac(invite_id, workspace_id, role, expires).finalize())}"
 
@@ -268,7 +268,7 @@ class InviteBook:
             conn.close()
         if invite.workspace_id is not None and self._store.get_workspace(invite.workspace_id) is not None:
             self._store.record_event(
-                invite.workspace_id, "invite_revoked", f"Invitation {invite.id} withdrawn", actor.audit_label
+                invite.workspace_id, "invite_revoked", f"Invitation {invite.id} withdrawn", actor=actor
             )
         return revoked
 

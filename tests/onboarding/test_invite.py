@@ -28,7 +28,7 @@ def book(store):
 
 @pytest.fixture
 def two(store):
-    return store.create_workspace("Acme"), store.create_workspace("Globex")
+    return store.create_workspace("Acme", actor=MANAGER), store.create_workspace("Globex", actor=MANAGER)
 
 
 def _refused(book, token, **kw) -> InvalidInvite:
@@ -89,8 +89,8 @@ def test_a_link_for_a_deleted_or_archived_workspace_says_the_same(book, two, sto
     acme, globex = two
     _, to_acme = book.create(MANAGER, Role.FINANCE_REVIEWER, acme.id)
     _, to_globex = book.create(MANAGER, Role.FINANCE_REVIEWER, globex.id)
-    store.archive_workspace(acme.id)
-    store.delete_workspace(globex.id)
+    store.archive_workspace(acme.id, actor=MANAGER)
+    store.delete_workspace(globex.id, actor=MANAGER)
     _refused(book, to_acme)
     _refused(book, to_globex)
 
@@ -157,7 +157,7 @@ def test_the_command_line_prints_the_link_alone_and_lists_and_revokes(tmp_path):
     from onboarding.store import Store
 
     store = Store(tmp_path / "app.db")
-    ws = store.create_workspace("Acme")
+    ws = store.create_workspace("Acme", actor=MANAGER)
     made = _cli(
         tmp_path,
         "--role",

@@ -7,12 +7,14 @@ import inspect
 import pytest
 from cryptography.fernet import Fernet
 
+from onboarding import progress
 from onboarding.access import NOT_FOUND_MESSAGE, AccessDenied
 from onboarding.identity import LOCAL_IMPLEMENTATION_MANAGER, Identity, Role
 from onboarding.scoped_store import NOT_SCOPED, ScopedStore
 from onboarding.steps import StepKey
 from onboarding.store import Store
 from onboarding.vault import Vault
+from tests.actors import LOCAL
 
 
 @pytest.fixture
@@ -23,11 +25,13 @@ def vault():
 @pytest.fixture
 def two(store, vault):
     """Two workspaces with progress, a connection and events each."""
-    mine, theirs = store.create_workspace("Mine"), store.create_workspace("Theirs")
+    mine, theirs = store.create_workspace("Mine", actor=LOCAL), store.create_workspace("Theirs", actor=LOCAL)
     for ws, user in ((mine, "mine_ws"), (theirs, "theirs_ws")):
-        store.set_plan(ws.id, "top")
-        store.set_checked(ws.id, StepKey.START, "two_tabs", True)
-        store.save_connection(ws.id, f"{ws.name.upper()}-CO", "", user, "pw-" + user, vault)
+        store.set_plan(ws.id, "top", actor=LOCAL)
+        store.apply(
+            ws.id, lambda now: progress.checklist_ticked(now, StepKey.START, "two_tabs", True, actor=LOCAL)
+        )
+        store.save_connection(ws.id, f"{ws.name.upper()}-CO", "", user, "pw-" + user, vault, actor=LOCAL)
     return mine, theirs
 
 
@@ -69,7 +73,7 @@ def test_every_query_returns_only_the_allowed_workspaces_rows(store, two, role):
 def test_the_implementation_manager_sees_every_workspace(store, two):
     scoped = ScopedStore(store, LOCAL_IMPLEMENTATION_MANAGER)
     assert {w.name for w in scoped.list_workspaces()} == {"Mine", "Theirs"}
-    store.archive_workspace(two[1].id)
+    store.archive_workspace(two[1].id, actor=LOCAL)
     assert {w.name for w in scoped.list_workspaces()} == {"Mine"}
     assert {w.name for w in scoped.list_workspaces(include_archived=True)} == {"Mine", "Theirs"}
 
@@ -83,9 +87,15 @@ def test_a_finance_reviewer_never_gets_the_password_and_changes_nothing(store, t
         lambda: scoped.save_connection(mine.id, "X", "", "u", "p", vault),
         lambda: scoped.set_connection_status(mine.id, "failed", "x"),
         lambda: scoped.set_plan(mine.id, "entity"),
-        lambda: scoped.set_security_model(mine.id, "role"),
-        lambda: scoped.set_checked(mine.id, StepKey.START, "two_tabs", False),
-        lambda: scoped.set_step_state(mine.id, StepKey.SYNC, "done"),
+        lambda: scoped.apply(mine.id, lambda now: progress.security_model_changed(now, "role", actor=LOCAL)),
+        lambda: scoped.apply(
+            mine.id, lambda now: progress.checklist_ticked(now, StepKey.START, "two_tabs", False, actor=LOCAL)
+        ),
+        lambda: scoped.apply(
+            mine.id, lambda now: progress.sync_finished(now, status="completed", actor=LOCAL)
+        ),
+        lambda: scoped.apply(mine.id, lambda now: progress.steps_marked_done(now, ["start"], actor=LOCAL)),
+        lambda: scoped.record_event(mine.id, "sync", "Sync started."),
         lambda: scoped.rename_workspace(mine.id, "New"),
         lambda: scoped.archive_workspace(mine.id),
         lambda: scoped.delete_workspace(mine.id),
@@ -122,8 +132,30 @@ def test_a_customer_admin_changes_only_their_own_workspace(store, two, vault):
 def test_changes_are_recorded_under_the_identity_whatever_actor_the_caller_passes(store, two):
     mine, _ = two
     admin = identity(Role.CUSTOMER_ADMIN, mine.id)
-    ScopedStore(store, admin).set_plan(mine.id, "entity", actor="somebody else")
+    scoped = ScopedStore(store, admin)
+    scoped.set_plan(mine.id, "entity", actor=LOCAL)
     assert store.events(mine.id)[0].actor == "tester@example.com (Customer admin)"
+    # An event decided for someone else is written under the scoped identity too.
+    scoped.apply(
+        mine.id, lambda now: progress.checklist_ticked(now, StepKey.START, "two_tabs", False, actor=LOCAL)
+    )
+    assert store.events(mine.id)[0].actor == "tester@example.com (Customer admin)"
+    assert store.get_progress(mine.id)[StepKey.START].updated_by == "tester@example.com (Customer admin)"
+
+
+def test_a_finance_reviewer_may_approve_and_send_back_but_not_submit(store, two):
+    mine, _ = two
+    scoped = ScopedStore(store, identity(Role.FINANCE_REVIEWER, mine.id))
+    scoped.apply(mine.id, lambda now: progress.mapping_approved(now, version=1, actor=LOCAL))
+    scoped.apply(
+        mine.id, lambda now: progress.mapping_sent_back(now, version=1, comment="fix 6100", actor=LOCAL)
+    )
+    with pytest.raises(AccessDenied):
+        scoped.apply(mine.id, lambda now: progress.mapping_submitted(now, version=2, actor=LOCAL))
+    admin = ScopedStore(store, identity(Role.CUSTOMER_ADMIN, mine.id))
+    admin.apply(mine.id, lambda now: progress.mapping_submitted(now, version=2, actor=LOCAL))
+    with pytest.raises(AccessDenied):
+        admin.apply(mine.id, lambda now: progress.mapping_approved(now, version=2, actor=LOCAL))
 
 
 def test_the_scoped_store_covers_every_public_store_method():

@@ -12,7 +12,7 @@ from onboarding.access_mode import local_mode_refusal
 from onboarding.identity import LOCAL_IMPLEMENTATION_MANAGER, Role
 from onboarding.invite import INVALID_LINK_MESSAGE, InviteBook
 from onboarding.steps import STEP_KEYS, StepKey, step
-from tests.ui.harness import APP, ROOT, RUN_TIMEOUT, finish_steps, screen_text
+from tests.ui.harness import APP, ROOT, RUN_TIMEOUT, finish_steps, mark_done, screen_text
 from ui.nav import TEAM_PAGE
 
 KEY = "test-invite-signing-key-0123456789abcdef"
@@ -33,11 +33,11 @@ def invite_mode(app_env, monkeypatch):
 @pytest.fixture
 def world(store, invite_mode):
     """Two workspaces with every step done, so no page is locked by its prerequisites."""
-    acme, globex = store.create_workspace("Acme Rockets"), store.create_workspace("Globex Secret Project")
+    acme = store.create_workspace("Acme Rockets", actor=LOCAL_IMPLEMENTATION_MANAGER)
+    globex = store.create_workspace("Globex Secret Project", actor=LOCAL_IMPLEMENTATION_MANAGER)
     for ws in (acme, globex):
         finish_steps(store, ws, plan="top")
-        for key in (StepKey.CONNECT, StepKey.SYNC, StepKey.MAP):
-            store.set_step_state(ws.id, key, "done")
+        mark_done(store, ws, [StepKey.CONNECT, StepKey.SYNC, StepKey.MAP])
     return store, acme, globex
 
 
@@ -142,7 +142,7 @@ def test_bad_links_and_no_link_get_one_and_the_same_refusal_on_every_page(world)
     expired = token_for(store, REVIEWER, acme.id)
     _expire(store, expired)
     gone = token_for(store, REVIEWER, globex.id)
-    store.delete_workspace(globex.id)
+    store.delete_workspace(globex.id, actor=LOCAL_IMPLEMENTATION_MANAGER)
     forged = good.split(".")[0] + ".AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
     other_key = InviteBook(store, b"z" * 40).create(LOCAL_IMPLEMENTATION_MANAGER, REVIEWER, acme.id)[1]
     bad = {
@@ -170,7 +170,7 @@ def test_bad_links_and_no_link_get_one_and_the_same_refusal_on_every_page(world)
 def test_local_mode_refuses_to_serve_off_loopback(store, monkeypatch):
     from streamlit import config
 
-    ws = store.create_workspace("Acme Rockets")
+    ws = store.create_workspace("Acme Rockets", actor=LOCAL_IMPLEMENTATION_MANAGER)
     before = config.get_option("server.address")
     try:
         for address in ("0.0.0.0", "192.168.1.20", ""):
@@ -199,7 +199,7 @@ def test_an_unknown_access_mode_names_the_setting(store, monkeypatch):
 
 def test_oidc_mode_asks_to_sign_in_on_every_page(store, monkeypatch):
     monkeypatch.setenv("ROUTABLE_ACCESS_MODE", "oidc")
-    store.create_workspace("Acme Rockets")
+    store.create_workspace("Acme Rockets", actor=LOCAL_IMPLEMENTATION_MANAGER)
     for page in (StepKey.START, StepKey.CONNECT, TEAM_PAGE.key):
         at = open_with(None, page, directly=True)
         assert [b.label for b in at.button] == ["Sign in"]
