@@ -16,7 +16,7 @@ from onboarding.access import Action
 from onboarding.connect_form import FIELD_LABELS, FIELD_PASSWORD, check_connection_form
 from onboarding.diagnosis import Diagnosis, diagnose
 from onboarding.identity import Identity
-from onboarding.preflight import PreflightCheck, preflight_passed, run_preflight
+from onboarding.preflight import PreflightCheck, preflight_passed, survey_connection
 from onboarding.progress import Outcome, Snapshot
 from onboarding.scoped_store import ScopedStore, require_on
 from onboarding.store import ConnectionChange, Store, UnknownWorkspace, connection_saved_entry, saved_settings
@@ -136,9 +136,10 @@ def connect_workspace(
 
         entities: list[dict] = []
         try:
-            if not entity_id:
-                entities = session.list_entities()
-            checks = run_preflight(session, workspace.security_model)
+            # One round trip after sign-in: the entity list (top level only) and every access check.
+            entities, checks = survey_connection(
+                session, workspace.security_model, with_entities=not entity_id
+            )
         except errors.IntacctError as exc:
             diagnosis = diagnose(exc, sender_id=platform.sender_id, entity_id=entity_id)
             store.apply(

@@ -6,7 +6,7 @@ texts are ours; the server's code is kept only as a reference to quote to suppor
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from intacct import errors
 from onboarding.preflight import OBJECT_LABELS, permission_fix
@@ -33,16 +33,37 @@ class Diagnosis:
     retryable: bool = False
     # A value the fix asks the user to paste into Intacct (our sender ID), offered with a copy button.
     copy_value: str = ""
+    # The control IDs of the failed request and function, which support can look up.
+    support_reference: str = ""
 
     @property
     def step_title(self) -> str | None:
         return step(self.step_key).title if self.step_key else None
 
 
+def support_line(diagnosis: Diagnosis) -> str:
+    """What to quote to support: the Intacct error code and the request's references ("" if none)."""
+    parts = []
+    if diagnosis.code:
+        parts.append(f"Intacct error code, for support: {diagnosis.code}")
+    if diagnosis.support_reference:
+        parts.append(
+            f"reference: {diagnosis.support_reference}"
+            if parts
+            else f"For support: {diagnosis.support_reference}"
+        )
+    return " · ".join(parts)
+
+
 def diagnose(
     error: errors.IntacctError, *, sender_id: str = SENDER_ID, entity_id: str | None = None
 ) -> Diagnosis:
     """Map a client error to the step to revisit. entity_id is what the user typed, if anything."""
+    found = _diagnose(error, sender_id, entity_id)
+    return replace(found, support_reference=getattr(error, "support_reference", "") or "")
+
+
+def _diagnose(error: errors.IntacctError, sender_id: str, entity_id: str | None) -> Diagnosis:
     code = getattr(error, "code", "") or ""
     # Subclasses before their bases: RateLimitError is a ServerError.
     if isinstance(error, errors.SenderNotAuthorizedError):

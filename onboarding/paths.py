@@ -6,6 +6,8 @@ import os
 from collections.abc import Mapping
 from pathlib import Path
 
+from intacct.private_files import private_dir
+
 ENV_DB_PATH = "ROUTABLE_DB_PATH"
 ENV_DATA_DIR = "ROUTABLE_DATA_DIR"
 
@@ -16,7 +18,12 @@ SECRETS_FILE = PROJECT_ROOT / ".streamlit" / "secrets.toml"
 
 
 def data_dir(env: Mapping[str, str] = os.environ) -> Path:
-    return Path(env.get(ENV_DATA_DIR) or DEFAULT_DATA_DIR)
+    """The app's data folder, created 0700 (and tightened to that if it was looser)."""
+    folder = Path(env.get(ENV_DATA_DIR) or DEFAULT_DATA_DIR)
+    try:
+        return private_dir(folder, tighten=True)
+    except OSError:  # opening the store or the vault there says what is wrong, in words
+        return folder
 
 
 def db_path(env: Mapping[str, str] = os.environ) -> Path:

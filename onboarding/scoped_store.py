@@ -175,6 +175,18 @@ class ScopedStore:
             self._require_any((Action.CONNECT, Action.SYNC_START), ws_id)
         return self._store.get_connection(ws_id, vault)
 
+    def password_tokens(self) -> dict[int, str]:
+        """Stored password ciphertexts of the workspaces whose connection this identity may change.
+
+        Only to test whether the vault still reads them (never shown): whoever may not re-enter a password
+        has no use for knowing it is unreadable.
+        """
+        return {
+            ws_id: token
+            for ws_id, token in self._store.password_tokens().items()
+            if self.may(Action.CONNECT, ws_id)
+        }
+
     def set_connection_status(self, ws_id: int, status: str, detail: str = "") -> None:
         self.require(Action.CONNECT, ws_id)
         self._store.set_connection_status(ws_id, status, detail)

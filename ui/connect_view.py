@@ -13,7 +13,7 @@ import streamlit as st
 from onboarding.access import Action
 from onboarding.connect_form import FIELD_COMPANY, FIELD_ENTITY, FIELD_PASSWORD, FIELD_USER
 from onboarding.connection import ConnectOutcome, NotConnectedError, choose_entity, connect_workspace
-from onboarding.diagnosis import Diagnosis
+from onboarding.diagnosis import Diagnosis, support_line
 from onboarding.preflight import PreflightCheck
 from onboarding.steps import MENU_COMPANY_INFO, StepKey, step
 from onboarding.store import ConnectionSettings
@@ -200,8 +200,8 @@ def render_diagnosis(diagnosis: Diagnosis) -> None:
         step_link(diagnosis.step_key, label=f"Go back to {step_label(step(diagnosis.step_key))}")
     if diagnosis.retryable:
         st.caption("This is usually temporary: trying again in a minute often works.")
-    if diagnosis.code:
-        st.caption(f"Intacct error code, for support: {diagnosis.code}")
+    if support_line(diagnosis):
+        st.caption(support_line(diagnosis))
 
 
 def render_preflight(checks: list[PreflightCheck]) -> None:

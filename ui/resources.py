@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import os
+from pathlib import Path
 
 import streamlit as st
 
@@ -23,7 +24,7 @@ from onboarding.platform import (
     resolve_platform,
 )
 from onboarding.store import Store
-from onboarding.vault import ENV_KEY, Vault
+from onboarding.vault import ENV_KEY, KEY_FILE_NAME, Vault
 
 log = logging.getLogger(__name__)
 
@@ -54,11 +55,20 @@ def _store(path: str) -> Store:
     return Store(path)
 
 
-# The key material is part of the cache key only through its environment variable's presence and
-# a hash, so a changed key in tests or a rotation yields a fresh vault.
-@st.cache_resource(show_spinner=False)
-def _vault(directory: str, key_fingerprint: int) -> Vault:
+# The key material is part of the cache key only through a hash of the environment variable and the
+# key file's identity (inode, size, change time), so a changed key, or a rotation that rewrote the key
+# file while the app runs, yields a fresh vault on the next page run: no restart needed.
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _vault(directory: str, key_fingerprint: int, key_file: tuple[int, int, int] | None) -> Vault:
     return Vault.load(directory, os.environ, _secrets())
+
+
+def _key_file_identity(directory: Path) -> tuple[int, int, int] | None:
+    try:
+        found = (directory / KEY_FILE_NAME).stat()
+    except OSError:
+        return None
+    return (found.st_ino, found.st_size, found.st_mtime_ns)
 
 
 @st.cache_resource(show_spinner=False)
@@ -71,7 +81,8 @@ def get_store() -> Store:
 
 
 def get_vault() -> Vault:
-    return _vault(str(data_dir()), hash(os.environ.get(ENV_KEY, "")))
+    directory = data_dir()
+    return _vault(str(directory), hash(os.environ.get(ENV_KEY, "")), _key_file_identity(directory))
 
 
 def get_platform() -> Platform:

@@ -15,6 +15,7 @@ import streamlit as st
 from onboarding.access_mode import AccessMode, AccessModeError, is_loopback, local_mode_refusal
 from onboarding.identity import LOCAL_IMPLEMENTATION_MANAGER, Identity
 from onboarding.invite import INVALID_LINK_MESSAGE, QUERY_PARAM, InvalidInvite, InviteKeyError
+from ui.display import as_text
 from ui.resources import get_access_mode, get_invite_book, get_people
 from ui.safe import guarded
 
@@ -136,7 +137,7 @@ def current_identity() -> Identity:
 
 def who_am_i(identity: Identity, mode: AccessMode) -> None:
     """The sidebar's line about who is acting, and the way out."""
-    st.caption(f":material/person: Signed in as: {identity.name} · {identity.role.label}")
+    st.caption(f":material/person: Signed in as: {as_text(identity.name)} · {identity.role.label}")
     if mode is AccessMode.LOCAL:
         st.caption(
             ":material/computer: **Local mode.** Nobody signs in: whoever opens the app is the local "

@@ -14,6 +14,7 @@ from onboarding.access import Action
 from onboarding.identity import Identity
 from onboarding.scoped_store import ScopedStore
 from onboarding.store import InvalidInput, Workspace
+from ui.display import as_text
 from ui.safe import guarded
 
 SELECTED_KEY = "workspace_id"
@@ -101,7 +102,8 @@ def creation_form(
             "Create workspace", type="primary", on_click=_create, args=(store, name_key, error_key, actor)
         )
     if st.session_state.get(error_key):
-        target.error(st.session_state[error_key])
+        # The message repeats the name as typed: shown as text, so a name cannot format the page.
+        target.error(as_text(st.session_state[error_key]))
 
 
 @guarded

@@ -213,6 +213,17 @@ def test_a_password_xml_cannot_carry_is_a_field_error_not_a_crash(connect, store
     assert store.get_connection(workspace.id) is None
 
 
+def test_connect_at_top_level_is_sign_in_then_one_request(make_sandbox, store, vault, workspace):
+    box = make_sandbox()
+    platform = Platform(SENDER_ID, Secret("sandbox-sender-secret"), box.url, True, box, client_options=FAST)
+    outcome = connect_workspace(
+        store, vault, platform, workspace.id, "ACME-DEMO", "", "routable_ws", PASSWORD, actor=ANA
+    )
+    assert outcome.ready and len(outcome.entities) == 3
+    assert box.stats.requests == 2  # getAPISession, then the entity list with every access probe
+    assert box.stats.functions["query"] == 1 + len(outcome.preflight)
+
+
 class _CountingSqlite:
     """The sqlite3 module as the store sees it, counting the write transactions it commits."""
 
