@@ -11,6 +11,7 @@ The bare Store stays for the command-line tools and migrations, which act as the
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
@@ -131,8 +132,10 @@ class ScopedStore:
         self.require(Action.VIEW, ws_id)
         return self._store.snapshot(ws_id)
 
-    def apply(self, ws_id: int, change: Outcome | Callable[[Snapshot], Outcome]) -> Outcome:
-        """Write an event's outcome if the identity may do everything it stands for, under the identity."""
+    def _checked(
+        self, ws_id: int, change: Outcome | Callable[[Snapshot], Outcome]
+    ) -> Callable[[Snapshot], Outcome]:
+        """`change`, refused inside the writer's transaction unless the identity may do all it stands for."""
         self.require(Action.VIEW, ws_id)
         workspace = self._store.get_workspace(ws_id)
 
@@ -149,7 +152,17 @@ class ScopedStore:
                     require(self.identity, actions[0], workspace)  # raises inside the transaction
             return replace(outcome, actor=self.identity)
 
-        return self._store.apply(ws_id, checked)
+        return checked
+
+    def apply(self, ws_id: int, change: Outcome | Callable[[Snapshot], Outcome]) -> Outcome:
+        """Write an event's outcome if the identity may do everything it stands for, under the identity."""
+        return self._store.apply(ws_id, self._checked(ws_id, change))
+
+    def apply_in(
+        self, conn: sqlite3.Connection, ws_id: int, change: Outcome | Callable[[Snapshot], Outcome]
+    ) -> Outcome:
+        """`apply` inside a write transaction the caller holds, checked the same way."""
+        return self._store.apply_in(conn, ws_id, self._checked(ws_id, change))
 
     # -- connection -----------------------------------------------------------------------------
 

@@ -469,20 +469,26 @@ class Store:
         called inside the transaction, so what it read cannot change before its outcome is written.
         """
         with self._write() as conn:
-            self._require_workspace(conn, ws_id)
-            outcome = change if isinstance(change, Outcome) else change(self._snapshot(conn, ws_id))
-            if outcome.sets_security_model:
-                conn.execute(
-                    "UPDATE workspaces SET security_model = ? WHERE id = ?", (outcome.security_model, ws_id)
-                )
-            if outcome.connection is not None:
-                self._write_connection(conn, ws_id, outcome.connection)
-            for change_ in outcome.steps:
-                self._write_step(
-                    conn, ws_id, change_.step_key, change_.state, change_.checked, change_.note, outcome.actor
-                )
-            for entry in outcome.events:
-                self._insert_event(conn, ws_id, entry.kind, entry.message, outcome.actor)
+            return self.apply_in(conn, ws_id, change)
+
+    def apply_in(
+        self, conn: sqlite3.Connection, ws_id: int, change: Outcome | Callable[[Snapshot], Outcome]
+    ) -> Outcome:
+        """`apply` inside a write transaction the caller holds (one taken with this store's file)."""
+        self._require_workspace(conn, ws_id)
+        outcome = change if isinstance(change, Outcome) else change(self._snapshot(conn, ws_id))
+        if outcome.sets_security_model:
+            conn.execute(
+                "UPDATE workspaces SET security_model = ? WHERE id = ?", (outcome.security_model, ws_id)
+            )
+        if outcome.connection is not None:
+            self._write_connection(conn, ws_id, outcome.connection)
+        for change_ in outcome.steps:
+            self._write_step(
+                conn, ws_id, change_.step_key, change_.state, change_.checked, change_.note, outcome.actor
+            )
+        for entry in outcome.events:
+            self._insert_event(conn, ws_id, entry.kind, entry.message, outcome.actor)
         return outcome
 
     def _snapshot(self, conn: sqlite3.Connection, ws_id: int) -> Snapshot:

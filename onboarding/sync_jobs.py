@@ -297,6 +297,13 @@ def current_job(data_dir: str | Path, ws_id: int, registry: SyncJobs | None = No
     return (registry or JOBS).get(sync_db_path(data_dir, ws_id))
 
 
+def _review_mapping(store: Store, data_dir: str | Path, ws_id: int, actor: Identity) -> None:
+    """A finished sync may bring accounts the mapping must hear about (see onboarding.mapping)."""
+    from onboarding.mapping.repository import MappingStore  # the mapping reads this module's paths
+
+    MappingStore(store, data_dir).review_after_sync(ws_id, actor)
+
+
 def start_sync(
     store: Store | ScopedStore,
     vault: Vault,
@@ -333,6 +340,8 @@ def start_sync(
                 actor=actor,
             ),
         )
+        if snapshot.status == COMPLETED:
+            _review_mapping(store, data_dir, ws_id, actor)
 
     job = SyncJob(
         ws_id,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import streamlit as st
@@ -149,9 +150,13 @@ def _warn_unreadable_passwords(store: Store, vault: Vault, current: Workspace | 
         )
 
 
-def page_setup(step_key: str) -> PageContext:
-    """Prepare the page for `step_key`; stops the run (after saying why) when the page cannot go on."""
-    return _setup(step(step_key), None)
+def page_setup(step_key: str, ready_early: Callable[[int, list[str]], bool] | None = None) -> PageContext:
+    """Prepare the page for `step_key`; stops the run (after saying why) when the page cannot go on.
+
+    ``ready_early(workspace_id, missing_steps)`` lets a page open before its prerequisites are done
+    when what it needs has already arrived (the Map step once the GL accounts are synced).
+    """
+    return _setup(step(step_key), None, ready_early)
 
 
 def workspace_page_setup(definition: Step, action: Action) -> PageContext:
@@ -159,10 +164,12 @@ def workspace_page_setup(definition: Step, action: Action) -> PageContext:
 
     Someone without `action` is told what they cannot do, and the page stops there.
     """
-    return _setup(definition, action)
+    return _setup(definition, action, None)
 
 
-def _setup(definition: Step, action: Action | None) -> PageContext:
+def _setup(
+    definition: Step, action: Action | None, ready_early: Callable[[int, list[str]], bool] | None
+) -> PageContext:
     configure_page()
     step_key = definition.key
     try:
@@ -192,7 +199,7 @@ def _setup(definition: Step, action: Action | None) -> PageContext:
             if action is None
             else []
         )
-        if missing:
+        if missing and not (ready_early is not None and ready_early(workspace.id, missing)):
             _explain_prerequisites(definition, missing)
             st.stop()
         return PageContext(

@@ -15,6 +15,7 @@ from ._history import ObjectStatus, SyncRun, database_fault, history, last_synce
 from ._lock import SyncAlreadyRunning, sync_lock
 from ._progress import ObjectProgress, Progress
 from ._report import ObjectReport, SyncReport, SyncStatus
+from ._runtime import tuned_for_sync
 from ._schema import DEFAULT_OBJECTS, SCHEMAS, ObjectSchema, schema
 
 __all__ = [
@@ -38,4 +39,5 @@ __all__ = [
     "schema",
     "sync_lock",
     "sync_objects",
+    "tuned_for_sync",
 ]

@@ -38,6 +38,8 @@ CHROMIUM_ARGS = [
 ]
 PASSWORD = "Demo-Passw0rd!"
 WAIT_MS = 20_000
+# The machine running the suite may be busy: assertions wait as long as actions do.
+expect.set_options(timeout=WAIT_MS)
 
 # Missing Chromium is a failure, not a skip: `make test` installs it, so its absence is a broken set-up.
 assert Path(CHROMIUM).exists(), "Chromium is not installed at /usr/bin/chromium: run `make browser`"

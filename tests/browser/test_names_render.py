@@ -9,7 +9,9 @@ HOSTILE = "[Click to re-verify](https://evil.example) **urgent** :red[now]"
 
 def test_a_markdown_looking_workspace_name_shows_as_plain_text(app_url, page):  # noqa: F811
     page.goto(app_url)
-    expect(page.get_by_role("heading", name="Connect Sage Intacct to Routable")).to_be_visible()
+    # A fresh server's first run starts the sandbox; on a loaded machine that alone can take a while.
+    first_run = page.get_by_role("heading", name="Connect Sage Intacct to Routable")
+    expect(first_run).to_be_visible(timeout=60_000)
     page.get_by_label("Customer name", exact=True).fill(HOSTILE)
     page.get_by_role("button", name="Create workspace").click()
     expect(page.get_by_role("heading", name="Before you start", exact=True)).to_be_visible()
