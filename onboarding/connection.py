@@ -12,11 +12,13 @@ from typing import TYPE_CHECKING
 
 from intacct import errors
 from onboarding import progress
+from onboarding.access import Action
 from onboarding.connect_form import FIELD_LABELS, FIELD_PASSWORD, check_connection_form
 from onboarding.diagnosis import Diagnosis, diagnose
 from onboarding.identity import Identity
 from onboarding.preflight import PreflightCheck, preflight_passed, survey_connection
 from onboarding.progress import Outcome, Snapshot
+from onboarding.scoped_store import ScopedStore, require_on
 from onboarding.store import ConnectionChange, Store, UnknownWorkspace, connection_saved_entry, saved_settings
 from onboarding.vault import Vault, VaultDecryptError
 
@@ -58,7 +60,7 @@ class ConnectOutcome:
 
 
 def connect_workspace(
-    store: Store,
+    store: Store | ScopedStore,
     vault: Vault,
     platform: Platform,
     ws_id: int,
@@ -74,6 +76,7 @@ def connect_workspace(
     Whatever the attempt proves is written in one transaction at the end: the saved settings, the
     connection status, every step it decides and the audit entries.
     """
+    require_on(store, Action.CONNECT, ws_id)
     workspace = store.get_workspace(ws_id)
     if workspace is None:
         raise UnknownWorkspace(ws_id)
@@ -173,17 +176,25 @@ def _then(now: Snapshot, first, second, *args, **kwargs) -> Outcome:
 
 
 def choose_entity(
-    store: Store, vault: Vault, platform: Platform, ws_id: int, entity_id: str | None, *, actor: Identity
+    store: Store | ScopedStore,
+    vault: Vault,
+    platform: Platform,
+    ws_id: int,
+    entity_id: str | None,
+    *,
+    actor: Identity,
 ) -> ConnectOutcome:
     """Sign in again at the chosen entity ("" or None for top level) with the saved credentials."""
+    require_on(store, Action.CONNECT, ws_id)
     saved = _saved_connection(store, vault, ws_id)
     return connect_workspace(
         store, vault, platform, ws_id, saved.company_id, entity_id, saved.user_id, None, actor=actor
     )
 
 
-def open_session(store: Store, vault: Vault, platform: Platform, ws_id: int) -> intacct.Session:
+def open_session(store: Store | ScopedStore, vault: Vault, platform: Platform, ws_id: int) -> intacct.Session:
     """A live session from the saved connection, for the sync. Intacct errors propagate: diagnose() them."""
+    require_on(store, Action.SYNC_START, ws_id)
     saved = _saved_connection(store, vault, ws_id)
     client = platform.client()
     try:
@@ -195,7 +206,7 @@ def open_session(store: Store, vault: Vault, platform: Platform, ws_id: int) -> 
         raise
 
 
-def _saved_connection(store: Store, vault: Vault, ws_id: int):
+def _saved_connection(store: Store | ScopedStore, vault: Vault, ws_id: int):
     try:
         saved = store.get_connection(ws_id, vault)
     except VaultDecryptError as exc:

@@ -12,6 +12,7 @@ Passwords only ever arrive here already encrypted by the vault.
 from __future__ import annotations
 
 import json
+import secrets
 import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -33,6 +34,8 @@ from onboarding.vault import Secret
 PLANS = ("top", "entity")
 CONNECTION_STATUSES = ("untested", "connected", "failed")
 BUSY_TIMEOUT_SECONDS = 15.0
+# 16 random bytes: a workspace reference in a URL can be neither guessed nor counted.
+_REF_BYTES = 16
 
 
 class InvalidInput(ValueError):
@@ -52,6 +55,8 @@ class UnknownWorkspace(LookupError):
 
 @dataclass(frozen=True)
 class Workspace:
+    """A customer's onboarding. `id` stays inside the app; `ref` is the opaque name URLs and links use."""
+
     id: int
     name: str
     created_at: datetime
@@ -59,6 +64,7 @@ class Workspace:
     plan: str | None = None
     security_model: str | None = None
     archived_at: datetime | None = None
+    ref: str = ""
 
     @property
     def archived(self) -> bool:
@@ -134,6 +140,10 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="microseconds")
 
 
+def new_ref() -> str:
+    return secrets.token_urlsafe(_REF_BYTES)
+
+
 class Store:
     def __init__(self, db_path: str | Path) -> None:
         self.path = private_database(db_path)
@@ -179,11 +189,15 @@ class Store:
                     "plan": str,
                     "security_model": str,
                     "archived_at": str,
+                    "ref": str,
+                    "deleted_at": str,
                 },
                 pk="id",
                 not_null={"name", "name_key", "created_at"},
                 if_not_exists=True,
             )
+            self._add_missing_columns(db)
+            db.conn.execute("CREATE UNIQUE INDEX IF NOT EXISTS workspaces_by_ref ON workspaces(ref)")
             # Names are unique among live workspaces only, so an archived name can be reused.
             db.conn.execute(
                 "CREATE UNIQUE INDEX IF NOT EXISTS workspaces_live_name "
@@ -257,8 +271,19 @@ class Store:
                 continue
 
     @staticmethod
+    def _add_missing_columns(db: sqlite_utils.Database) -> None:
+        """Databases made before workspaces had opaque references or deletion get both, refs filled in."""
+        columns = db["workspaces"].columns_dict
+        for name in ("ref", "deleted_at"):
+            if name not in columns:
+                db["workspaces"].add_column(name, str)
+        for (ws_id,) in db.conn.execute("SELECT id FROM workspaces WHERE ref IS NULL").fetchall():
+            db.conn.execute("UPDATE workspaces SET ref = ? WHERE id = ?", (new_ref(), ws_id))
+
+    @staticmethod
     def _require_workspace(conn: sqlite3.Connection, ws_id: int) -> None:
-        if conn.execute("SELECT 1 FROM workspaces WHERE id = ?", (ws_id,)).fetchone() is None:
+        row = conn.execute("SELECT deleted_at FROM workspaces WHERE id = ?", (ws_id,)).fetchone()
+        if row is None or row[0] is not None:
             raise UnknownWorkspace(ws_id)
 
     @staticmethod
@@ -284,8 +309,9 @@ class Store:
         try:
             with self._write() as conn:
                 cursor = conn.execute(
-                    "INSERT INTO workspaces (name, name_key, created_at, created_by) VALUES (?, ?, ?, ?)",
-                    (cleaned, name_key(cleaned), now, actor.audit_label),
+                    "INSERT INTO workspaces (name, name_key, created_at, created_by, ref) "
+                    "VALUES (?, ?, ?, ?, ?)",
+                    (cleaned, name_key(cleaned), now, actor.audit_label, new_ref()),
                 )
                 ws_id = cursor.lastrowid
                 self._insert_event(conn, ws_id, "workspace_created", f"Workspace '{cleaned}' created", actor)
@@ -301,16 +327,25 @@ class Store:
         return ws
 
     def list_workspaces(self, include_archived: bool = False) -> list[Workspace]:
-        sql = "SELECT * FROM workspaces"
+        sql = "SELECT * FROM workspaces WHERE deleted_at IS NULL"
         if not include_archived:
-            sql += " WHERE archived_at IS NULL"
+            sql += " AND archived_at IS NULL"
         sql += " ORDER BY name_key, id"
         with self._db() as db:
             return [self._workspace(row) for row in db.query(sql)]
 
     def get_workspace(self, ws_id: int) -> Workspace | None:
+        """The workspace, archived or not; None when it never existed or was deleted."""
         with self._db() as db:
-            rows = list(db.query("SELECT * FROM workspaces WHERE id = ?", [ws_id]))
+            rows = list(db.query("SELECT * FROM workspaces WHERE id = ? AND deleted_at IS NULL", [ws_id]))
+        return self._workspace(rows[0]) if rows else None
+
+    def workspace_by_ref(self, ref: str) -> Workspace | None:
+        """The workspace a URL names, or None for a reference nobody issued (or one since deleted)."""
+        if not isinstance(ref, str) or not ref:
+            return None
+        with self._db() as db:
+            rows = list(db.query("SELECT * FROM workspaces WHERE ref = ? AND deleted_at IS NULL", [ref]))
         return self._workspace(rows[0]) if rows else None
 
     @staticmethod
@@ -323,6 +358,7 @@ class Store:
             plan=row["plan"],
             security_model=row["security_model"],
             archived_at=parse_iso(row["archived_at"]),
+            ref=row["ref"] or "",
         )
 
     def rename_workspace(self, ws_id: int, new_name: str, *, actor: Identity) -> Workspace:
@@ -350,6 +386,54 @@ class Store:
                 "UPDATE workspaces SET archived_at = COALESCE(archived_at, ?) WHERE id = ?", (_now(), ws_id)
             )
             self._insert_event(conn, ws_id, "workspace_archived", "Workspace archived", actor)
+
+    def delete_workspace(self, ws_id: int, *, actor: Identity) -> str:
+        """Remove everything the workspace holds but its audit trail; returns its name for the tombstone.
+
+        Rows are erased with secure_delete on, the file is vacuumed and the write-ahead log truncated, so no
+        password ciphertext survives in free pages of the database file or its log.
+        """
+        with self._db() as db:
+            conn = db.conn
+            conn.execute("PRAGMA secure_delete = ON")
+            conn.execute("BEGIN IMMEDIATE")
+            # Tables added by other features may reference each other; check keys once all rows are gone.
+            conn.execute("PRAGMA defer_foreign_keys = ON")
+            try:
+                self._require_workspace(conn, ws_id)
+                name = conn.execute("SELECT name FROM workspaces WHERE id = ?", (ws_id,)).fetchone()[0]
+                for table in self._workspace_tables(conn):
+                    conn.execute(f'DELETE FROM "{table}" WHERE workspace_id = ?', (ws_id,))  # noqa: S608
+                now = _now()
+                conn.execute(
+                    "UPDATE workspaces SET deleted_at = ?, archived_at = COALESCE(archived_at, ?), "
+                    "plan = NULL, security_model = NULL WHERE id = ?",
+                    (now, now, ws_id),
+                )
+                self._insert_event(
+                    conn, ws_id, "workspace_deleted", f"Workspace '{name}' deleted with all its data", actor
+                )
+            except BaseException:
+                conn.rollback()
+                raise
+            conn.commit()
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            conn.execute("VACUUM")
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        return name
+
+    @staticmethod
+    def _workspace_tables(conn: sqlite3.Connection) -> list[str]:
+        """Every table keyed by workspace except the audit trail, so tables added later are covered too."""
+        tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+        keep = {"events", "workspaces"}
+        return [
+            t
+            for t in tables
+            if t not in keep
+            and not t.startswith("sqlite_")
+            and any(col[1] == "workspace_id" for col in conn.execute(f'PRAGMA table_info("{t}")'))
+        ]
 
     def set_plan(self, ws_id: int, level: str, *, actor: Identity) -> None:
         if level not in PLANS:

@@ -26,10 +26,12 @@ from intacct import errors
 from intacct.storage_faults import BUSY as STORAGE_BUSY
 from intacct.storage_faults import DAMAGED, FULL, describe, storage_fault
 from onboarding import progress
+from onboarding.access import Action
 from onboarding.connection import NotConnectedError, open_session
 from onboarding.diagnosis import Diagnosis, diagnose
 from onboarding.identity import Identity
 from onboarding.platform import Platform
+from onboarding.scoped_store import ScopedStore, require_on
 from onboarding.steps import SENDER_ID
 from onboarding.store import Store
 from onboarding.vault import Vault
@@ -303,7 +305,7 @@ def _review_mapping(store: Store, data_dir: str | Path, ws_id: int, actor: Ident
 
 
 def start_sync(
-    store: Store,
+    store: Store | ScopedStore,
     vault: Vault,
     platform: Platform,
     ws_id: int,
@@ -314,6 +316,7 @@ def start_sync(
     registry: SyncJobs = JOBS,
 ) -> SyncJob:
     """Start (or join) the workspace's sync; marks the Sync step done when every object synced."""
+    require_on(store, Action.SYNC_START, ws_id)
 
     def finished(snapshot: JobSnapshot) -> None:
         report = snapshot.report
@@ -352,3 +355,15 @@ def start_sync(
     if started is job:
         store.record_event(ws_id, "sync", "Full sync started." if full else "Sync started.", actor=actor)
     return started
+
+
+def stop_sync(
+    store: Store | ScopedStore, data_dir: str | Path, ws_id: int, registry: SyncJobs | None = None
+) -> bool:
+    """Ask the workspace's running sync to stop; False when none is running."""
+    require_on(store, Action.SYNC_START, ws_id)
+    job = current_job(data_dir, ws_id, registry)
+    if job is None or not job.snapshot().running:
+        return False
+    job.cancel()
+    return True

@@ -5,10 +5,11 @@ from __future__ import annotations
 import streamlit as st
 
 from onboarding import progress
+from onboarding.access import Action
 from onboarding.identity import Identity
 from onboarding.progress import StepState
+from onboarding.scoped_store import ScopedStore
 from onboarding.steps import ChecklistItem
-from onboarding.store import Store
 from ui.guard import PageContext
 from ui.nav import step_link
 from ui.safe import guarded
@@ -16,7 +17,7 @@ from ui.safe import guarded
 
 @guarded
 def _save_tick(
-    store: Store, ws_id: int, step_key: str, item_key: str, widget_key: str, actor: Identity
+    store: ScopedStore, ws_id: int, step_key: str, item_key: str, widget_key: str, actor: Identity
 ) -> None:
     ticked = bool(st.session_state.get(widget_key))
     store.apply(ws_id, lambda now: progress.checklist_ticked(now, step_key, item_key, ticked, actor=actor))
@@ -32,6 +33,7 @@ def render_checklist(
     if title:
         st.subheader(title)
     ticked = ctx.my_progress.checked
+    read_only = not ctx.may(Action.EDIT_SETUP)
     for item in items:
         # The workspace is part of the key, so switching customers never carries ticks across.
         widget_key = f"check_{ctx.ws_id}_{definition.key}_{item.key}"
@@ -41,6 +43,7 @@ def render_checklist(
             value=item.key in ticked,
             key=widget_key,
             help=help_text,
+            disabled=read_only,
             on_change=_save_tick,
             args=(ctx.store, ctx.ws_id, definition.key, item.key, widget_key, ctx.actor),
         )

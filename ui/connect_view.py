@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from onboarding.access import Action
 from onboarding.connect_form import FIELD_COMPANY, FIELD_ENTITY, FIELD_PASSWORD, FIELD_USER
 from onboarding.connection import ConnectOutcome, NotConnectedError, choose_entity, connect_workspace
 from onboarding.diagnosis import Diagnosis, support_line
@@ -318,12 +319,29 @@ def _demo_accounts(ctx: PageContext, keys: _Keys, expanded: bool) -> None:
 # -- the page -------------------------------------------------------------------------------------
 
 
+def _read_only(ctx: PageContext, saved: ConnectionSettings | None) -> None:
+    """What someone who may not change the connection sees: its state, never a form or a password."""
+    attention_banner(ctx)
+    if saved is None:
+        st.info("Nobody has connected this workspace to Intacct yet.", icon=":material/link_off:")
+    else:
+        st.subheader("Saved connection")
+        _saved_summary(ctx, saved)
+    st.caption(
+        ":material/lock: Only a customer admin or your implementation manager can change the Intacct "
+        "credentials or sign in to Intacct from here."
+    )
+
+
 def render_connect(ctx: PageContext) -> None:
     keys = _Keys(ctx.ws_id)
     if ctx.platform is None:
         st.error(ctx.platform_problem, icon=":material/build:")
         return
     saved = ctx.store.get_connection(ctx.ws_id)
+    if not ctx.may(Action.CONNECT):
+        _read_only(ctx, saved)
+        return
     outcome: ConnectOutcome | None = st.session_state.get(keys.outcome)
 
     # The result of the last attempt comes first, so it is in view right after pressing the button.

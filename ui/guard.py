@@ -13,19 +13,20 @@ from dataclasses import dataclass
 
 import streamlit as st
 
+from onboarding.access import AccessDenied, Action
 from onboarding.identity import Identity
 from onboarding.password_check import unreadable_passwords
 from onboarding.platform import Platform, PlatformConfigError
 from onboarding.progress import StepState, unfinished_prerequisites
+from onboarding.scoped_store import ScopedStore
 from onboarding.steps import SENDER_ID, Step, step
 from onboarding.store import StepProgress, Store, Workspace
 from onboarding.vault import Vault, VaultError
-from ui import workspaces
+from ui import sign_in, workspaces
 from ui.display import as_text, redact, shown
-from ui.identity import current_identity
 from ui.nav import step_label, step_link
 from ui.resources import db_path, get_platform, get_store, get_vault
-from ui.safe import describe_for_log, report_unexpected
+from ui.safe import describe_for_log, report_refusal, report_unexpected
 from ui.sidebar import render_sidebar, screen_share_on
 
 log = logging.getLogger("routable.ui")
@@ -36,7 +37,8 @@ APP_ICON = ":material/explore:"
 
 @dataclass(frozen=True)
 class PageContext:
-    store: Store
+    # The store as the acting identity may use it: every read and change is checked by onboarding.access.
+    store: ScopedStore
     vault: Vault
     # None when our own Intacct settings are broken; platform_problem then says what to fix.
     platform: Platform | None
@@ -51,6 +53,10 @@ class PageContext:
     @property
     def ws_id(self) -> int:
         return self.workspace.id
+
+    def may(self, action: Action) -> bool:
+        """Whether the acting identity may do `action` on this page's workspace (views ask before drawing)."""
+        return self.store.may(action, self.ws_id)
 
     @property
     def my_progress(self) -> StepProgress:
@@ -150,23 +156,49 @@ def page_setup(step_key: str, ready_early: Callable[[int, list[str]], bool] | No
     ``ready_early(workspace_id, missing_steps)`` lets a page open before its prerequisites are done
     when what it needs has already arrived (the Map step once the GL accounts are synced).
     """
+    return _setup(step(step_key), None, ready_early)
+
+
+def workspace_page_setup(definition: Step, action: Action) -> PageContext:
+    """Prepare a workspace page that is not a wizard step (no prerequisites) and needs `action` on it.
+
+    Someone without `action` is told what they cannot do, and the page stops there.
+    """
+    return _setup(definition, action, None)
+
+
+def _setup(
+    definition: Step, action: Action | None, ready_early: Callable[[int, list[str]], bool] | None
+) -> PageContext:
     configure_page()
-    definition = step(step_key)
+    step_key = definition.key
     try:
-        store = _open_store()
+        mode = sign_in.access_mode()
+        actor = sign_in.current_identity()
+        store = ScopedStore(_open_store(), actor)
         vault = _open_vault()
         platform, platform_problem = _open_platform()
-        actor = current_identity()
         workspace = workspaces.current_workspace(store)
         progress = store.get_progress(workspace.id) if workspace else None
-        render_sidebar(store, platform, workspace, progress, actor)
+        render_sidebar(store, platform, workspace, progress, mode)
         if platform_problem:
             st.sidebar.error(platform_problem, icon=":material/build:")
         _warn_unreadable_passwords(store, vault, workspace)
         if workspace is None or progress is None:
             workspaces.picker(store, actor)
             st.stop()
-        missing = unfinished_prerequisites(step_key, {key: p.state for key, p in progress.items()})
+        if action is not None:
+            try:
+                store.require(action, workspace.id)
+            except AccessDenied as refused:
+                st.title(definition.title)
+                report_refusal(refused)
+                st.stop()
+        missing = (
+            unfinished_prerequisites(step_key, {key: p.state for key, p in progress.items()})
+            if action is None
+            else []
+        )
         if missing and not (ready_early is not None and ready_early(workspace.id, missing)):
             _explain_prerequisites(definition, missing)
             st.stop()

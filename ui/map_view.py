@@ -59,7 +59,9 @@ def _mapping_store(db: str, folder: str, _store: object) -> MappingStore:
 
 
 def mapping_store(page: PageContext) -> MappingStore:
-    return _mapping_store(str(page.store.path), str(data_dir()), page.store)
+    # The bare store: the mapping writes in its transactions, and every action in
+    # onboarding.mapping.actions asks onboarding.access first.
+    return _mapping_store(str(page.store.path), str(data_dir()), page.store.unscoped)
 
 
 def gl_accounts_arrived(ws_id: int, missing: list[str]) -> bool:
@@ -526,7 +528,7 @@ def _files(page: PageContext, draft: Draft) -> None:
     with st.expander("Export or import as CSV", icon=":material/download:"):
         st.download_button(
             "Download the mapping (CSV)",
-            data=actions.export_mapping_csv(draft.view),
+            data=actions.export_mapping_csv(draft.view, actor=acting(page)),
             file_name=f"mapping-{page.ws_id}-rev{draft.revision}.csv",
             mime="text/csv",
             key=keys.download,

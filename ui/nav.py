@@ -13,12 +13,24 @@ STATE_LABELS = {StepState.TODO: "to do", StepState.DONE: "done", StepState.ATTEN
 STATE_ICONS = {StepState.DONE: ":material/check_circle:", StepState.ATTENTION: ":material/error:"}
 
 
+# Not a wizard step: who may work on the workspace (invitations, sign-in grants) and deleting it.
+TEAM_PAGE = Step(
+    key="team",
+    title="People and access",
+    page_file="pages/team.py",
+    icon=":material/group:",
+    summary="Invite colleagues to this workspace, withdraw invitations, and decide who signs in as what.",
+)
+
+
 def build_pages() -> list[st.Page]:
-    """One st.Page per step, in catalogue order; paths are absolute so the app runs from any directory."""
-    return [
+    """One st.Page per step, in catalogue order, then the team page; paths are absolute."""
+    pages = [
         st.Page(PROJECT_ROOT / s.page_file, title=s.title, icon=s.icon, default=(index == 0))
         for index, s in enumerate(STEPS)
     ]
+    pages.append(st.Page(PROJECT_ROOT / TEAM_PAGE.page_file, title=TEAM_PAGE.title, icon=TEAM_PAGE.icon))
+    return pages
 
 
 def step_number(step_key: str) -> int:

@@ -7,6 +7,7 @@ from functools import partial
 import streamlit as st
 
 from onboarding import progress
+from onboarding.access import Action
 from onboarding.preflight import PERMISSIONS, RIGHTS
 from onboarding.steps import (
     MENU_ROLES,
@@ -55,6 +56,7 @@ def security_model_choice(ctx: PageContext) -> str | None:
             ctx.ws_id, partial(progress.security_model_changed, model=model, actor=ctx.actor)
         ),
         help=SECURITY_MODEL_HINT,
+        disabled=not ctx.may(Action.EDIT_SETUP),
     )
     if ctx.workspace.security_model is None:
         st.caption(SECURITY_MODEL_HINT)

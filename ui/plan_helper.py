@@ -6,6 +6,7 @@ from functools import partial
 
 import streamlit as st
 
+from onboarding.access import Action
 from onboarding.plan import BILL_SCOPE_OPTIONS, ENTITY_COUNT_OPTIONS, PLAN_LABELS, recommend_plan
 from ui.guard import PageContext
 from ui.saved_choice import saved_radio
@@ -36,7 +37,7 @@ def decision_helper(ctx: PageContext) -> None:
     if advice is None:
         return
     st.info(f"**We recommend: {PLAN_LABELS[advice.plan]}.** {advice.reason}", icon=":material/lightbulb:")
-    if ctx.workspace.plan != advice.plan and st.button(
+    if ctx.workspace.plan != advice.plan and ctx.may(Action.EDIT_SETUP) and st.button(
         f"Use this: {PLAN_LABELS[advice.plan]}", key=f"plan_adopt_{ctx.ws_id}"
     ):
         ctx.store.set_plan(ctx.ws_id, advice.plan, actor=ctx.actor)
@@ -52,6 +53,7 @@ def plan_choice(ctx: PageContext) -> None:
         ctx.workspace.plan,
         f"plan_choice_{ctx.ws_id}",
         partial(ctx.store.set_plan, ctx.ws_id, actor=ctx.actor),
+        disabled=not ctx.may(Action.EDIT_SETUP),
     )
     if ctx.workspace.plan is None:
         st.caption("Nothing chosen yet. You can change it later; the Connect step follows this choice.")

@@ -13,7 +13,9 @@ from pathlib import Path
 
 import streamlit as st
 
-from intacct.private_files import private_dir
+from onboarding.access_mode import AccessMode, resolve_access_mode
+from onboarding.invite import ENV_INVITE_KEY, InviteBook, load_signing_key
+from onboarding.people import People
 from onboarding.platform import (
     ENV_ENDPOINT,
     ENV_SENDER_ID,
@@ -26,26 +28,16 @@ from onboarding.vault import ENV_KEY, KEY_FILE_NAME, Vault
 
 log = logging.getLogger(__name__)
 
-ENV_DB_PATH = "ROUTABLE_DB_PATH"
-ENV_DATA_DIR = "ROUTABLE_DATA_DIR"
-
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_DATA_DIR = PROJECT_ROOT / "data"
-DB_FILE_NAME = "onboarding.db"
-
-
-def data_dir() -> Path:
-    """The app's data folder, created 0700 (and tightened to that if it was looser)."""
-    folder = Path(os.environ.get(ENV_DATA_DIR) or DEFAULT_DATA_DIR)
-    try:
-        return private_dir(folder, tighten=True)
-    except OSError:  # opening the store or the vault there says what is wrong, in words
-        return folder
-
-
-def db_path() -> Path:
-    configured = os.environ.get(ENV_DB_PATH)
-    return Path(configured) if configured else data_dir() / DB_FILE_NAME
+# Re-exported: pages and tests import these from here.
+from onboarding.paths import (  # noqa: E402, F401
+    DB_FILE_NAME,
+    DEFAULT_DATA_DIR,
+    ENV_DATA_DIR,
+    ENV_DB_PATH,
+    PROJECT_ROOT,
+    data_dir,
+    db_path,
+)
 
 
 def _secrets() -> object | None:
@@ -100,3 +92,26 @@ def get_platform() -> Platform:
         hash(os.environ.get(ENV_SENDER_PASSWORD, "")),
     )
     return _platform(settings)
+
+
+@st.cache_resource(show_spinner=False)
+def _invite_book(path: str, directory: str, key_fingerprint: int) -> InviteBook:
+    return InviteBook(_store(path), load_signing_key(directory, os.environ, _secrets()))
+
+
+def get_invite_book() -> InviteBook:
+    return _invite_book(str(db_path()), str(data_dir()), hash(os.environ.get(ENV_INVITE_KEY, "")))
+
+
+@st.cache_resource(show_spinner=False)
+def _people(path: str) -> People:
+    return People(_store(path))
+
+
+def get_people() -> People:
+    return _people(str(db_path()))
+
+
+def get_access_mode() -> AccessMode:
+    """The configured access mode; AccessModeError (with its fix) when the setting is not one we know."""
+    return resolve_access_mode(os.environ, _secrets())

@@ -172,7 +172,7 @@ def _approved_files(page: PageContext, mapping: MappingStore, version: Version) 
     name = page.workspace.name
     left.download_button(
         "Download as JSON",
-        data=actions.export_approved_json(mapping, page.ws_id, version.number, name),
+        data=actions.export_approved_json(mapping, page.ws_id, version.number, name, actor=acting(page)),
         file_name=f"mapping-v{version.number}.json",
         mime="application/json",
         key=_key(page, "json"),
@@ -180,7 +180,7 @@ def _approved_files(page: PageContext, mapping: MappingStore, version: Version) 
     )
     right.download_button(
         "Download as Excel",
-        data=actions.export_approved_xlsx(mapping, page.ws_id, version.number, name),
+        data=actions.export_approved_xlsx(mapping, page.ws_id, version.number, name, actor=acting(page)),
         file_name=f"mapping-v{version.number}.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key=_key(page, "xlsx"),
@@ -214,7 +214,7 @@ def _audit(page: PageContext, mapping: MappingStore) -> None:
         st.caption(f"The latest {AUDIT_SHOWN} of {len(entries):,} entries; the download has them all.")
     st.download_button(
         "Download the audit trail (CSV)",
-        data=actions.export_audit_csv(mapping, page.ws_id),
+        data=actions.export_audit_csv(mapping, page.ws_id, actor=acting(page)),
         file_name=f"mapping-audit-{page.ws_id}.csv",
         mime="text/csv",
         key=_key(page, "audit"),

@@ -17,6 +17,7 @@ import streamlit as st
 
 from intacct.errors import IntacctError
 from intacct.storage_faults import BUSY, DAMAGED, FULL, READ_ONLY, storage_fault
+from onboarding.access import AccessDenied
 
 log = logging.getLogger("routable.ui")
 
@@ -68,11 +69,19 @@ def report_unexpected(error: BaseException) -> str:
     return reference
 
 
+def report_refusal(refused: AccessDenied) -> None:
+    """Say what the access policy refused; its message is written for the person refused."""
+    log.info("refused %s for the current identity", refused.action)
+    st.error(refused.message, icon=":material/lock:")
+
+
 @contextmanager
 def friendly_errors() -> Iterator[None]:
     """Run a block of page code; any ordinary exception becomes a message instead of a traceback."""
     try:
         yield
+    except AccessDenied as refused:
+        report_refusal(refused)
     except Exception as error:  # noqa: BLE001 - the whole point is that nothing escapes to the user
         report_unexpected(error)
 
@@ -84,6 +93,8 @@ def guarded(callback: Callable[..., None]) -> Callable[..., None]:
     def run(*args: object, **kwargs: object) -> None:
         try:
             callback(*args, **kwargs)
+        except AccessDenied as refused:
+            report_refusal(refused)
         except Exception as error:  # noqa: BLE001 - same promise as friendly_errors
             report_unexpected(error)
 

@@ -22,6 +22,7 @@ def saved_radio(
     save: Callable[[str], None],
     *,
     help: str | None = None,
+    disabled: bool = False,
 ) -> None:
     """Options map stored values to their labels; `save` receives the value the user picks.
 
@@ -38,4 +39,5 @@ def saved_radio(
         args=(widget_key, save),
         horizontal=True,
         help=help,
+        disabled=disabled,
     )

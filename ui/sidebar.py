@@ -5,15 +5,18 @@ from __future__ import annotations
 import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
+from onboarding.access import Action
+from onboarding.access_mode import AccessMode
 from onboarding.identity import Identity
 from onboarding.platform import Platform
 from onboarding.progress import StepState
+from onboarding.scoped_store import ScopedStore
 from onboarding.steps import STEPS
-from onboarding.store import StepProgress, Store, Workspace
+from onboarding.store import StepProgress, Workspace
 from ui import workspaces
-from ui.display import as_text
-from ui.nav import STATE_ICONS, STATE_LABELS
+from ui.nav import STATE_ICONS, STATE_LABELS, TEAM_PAGE
 from ui.safe import guarded
+from ui.sign_in import who_am_i
 
 SCREEN_SHARE_KEY = "screen_share"
 _SCREEN_SHARE_WIDGET = "screen_share_toggle"
@@ -56,31 +59,38 @@ def _step_list(progress: dict[str, StepProgress]) -> None:
     for number, definition in enumerate(STEPS, start=1):
         state = progress[definition.key].state if definition.key in progress else StepState.TODO
         label = f"{number}. {definition.nav_title} · {STATE_LABELS.get(state, state)}"
-        icon = STATE_ICONS.get(state, definition.icon)
-        try:
-            st.page_link(definition.page_file, label=label, icon=icon)
-        except StreamlitAPIException:
-            # The page file runs without the app around it (see ui.nav.step_link): plain text instead.
-            st.markdown(f"{icon} {label}")
+        _page_link(definition.page_file, label, STATE_ICONS.get(state, definition.icon))
+
+
+def _page_link(page_file: str, label: str, icon: str) -> None:
+    try:
+        st.page_link(page_file, label=label, icon=icon)
+    except StreamlitAPIException:
+        # The page file runs without the app around it (see ui.nav.step_link): plain text instead.
+        st.markdown(f"{icon} {label}")
 
 
 def render_sidebar(
-    store: Store,
+    store: ScopedStore,
     platform: Platform | None,
     workspace: Workspace | None,
     progress: dict[str, StepProgress] | None,
-    actor: Identity,
+    mode: AccessMode = AccessMode.LOCAL,
 ) -> None:
+    identity: Identity = store.identity
     with st.sidebar:
         st.markdown("### Routable × Sage Intacct")
-        st.caption(f":material/person: Signed in as: {as_text(actor.name)}")
+        who_am_i(identity, mode)
         if workspace is not None:
             workspaces.switcher(store, workspace)
-            with st.expander("Start a new customer workspace", expanded=False):
-                workspaces.creation_form(store, "workspace_create_sidebar", actor)
+            if store.may(Action.CREATE_WORKSPACE):
+                with st.expander("Start a new customer workspace", expanded=False):
+                    workspaces.creation_form(store, "workspace_create_sidebar", identity)
         if workspace is not None and progress is not None:
             st.divider()
             _step_list(progress)
+            if store.may(Action.INVITE_FINANCE_REVIEWER, workspace.id):
+                _page_link(TEAM_PAGE.page_file, TEAM_PAGE.title, TEAM_PAGE.icon)
         st.divider()
         _screen_share_toggle()
         if platform is not None:

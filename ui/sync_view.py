@@ -14,6 +14,7 @@ import streamlit as st
 import intacct.sync
 from intacct.storage_faults import DAMAGED
 from intacct.sync import Phase, SyncStatus
+from onboarding.access import Action
 from onboarding.diagnosis import support_line
 from onboarding.steps import StepKey
 from onboarding.sync_jobs import (
@@ -22,6 +23,7 @@ from onboarding.sync_jobs import (
     current_job,
     set_aside_damaged_copy,
     start_sync,
+    stop_sync,
     storage_message,
     sync_db_path,
 )
@@ -89,9 +91,7 @@ def _start_afresh(page: PageContext) -> None:
 
 
 def _stop(page: PageContext) -> None:
-    job = current_job(data_dir(), page.ws_id)
-    if job is not None:
-        job.cancel()
+    stop_sync(page.store, data_dir(), page.ws_id)
 
 
 # -- live progress ----------------------------------------------------------------------------------
@@ -136,7 +136,7 @@ def _live_body(page: PageContext, polling: bool) -> None:
     if job is None:
         return
     snapshot = job.snapshot()
-    if snapshot.running:
+    if snapshot.running and page.may(Action.SYNC_START):
         st.button(
             "Stop the sync",
             icon=":material/stop_circle:",
@@ -268,7 +268,11 @@ def render_sync(page: PageContext) -> None:
         return
     synced_before = any(status.last_synced_at for status in intacct.sync.object_status(db))
 
-    if not running:
+    if not page.may(Action.SYNC_START):
+        st.caption(
+            ":material/lock: Only a customer admin or your implementation manager can start or stop a sync."
+        )
+    elif not running:
         left, right, _rest = st.columns([1, 1, 2])
         left.button(
             "Sync again" if synced_before else "Start the sync",

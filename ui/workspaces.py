@@ -1,26 +1,36 @@
 """Which customer workspace this browser session works on, and the widgets to pick or start one.
 
-The choice lives in session state and is mirrored in the URL (?ws=<id>), so a reload or a link
-shared with a colleague opens the same workspace.
+The choice lives in session state and is mirrored in the URL as the workspace's opaque reference
+(?ws=<ref>, never its number), so a reload or a link shared with a colleague opens the same workspace.
+Everything here goes through the identity's ScopedStore: a workspace someone may not see and one that
+does not exist look the same, and the lists hold only what the identity may open.
 """
 
 from __future__ import annotations
 
 import streamlit as st
 
+from onboarding.access import Action
 from onboarding.identity import Identity
-from onboarding.store import InvalidInput, Store, Workspace
+from onboarding.scoped_store import ScopedStore
+from onboarding.store import InvalidInput, Workspace
 from ui.display import as_text
 from ui.safe import guarded
 
 SELECTED_KEY = "workspace_id"
 QUERY_PARAM = "ws"
 _SWITCHER_KEY = "workspace_switcher"
+_NOTICE_KEY = "workspace_notice"
 
 
-def select_workspace(ws_id: int) -> None:
-    st.session_state[SELECTED_KEY] = ws_id
-    st.query_params[QUERY_PARAM] = str(ws_id)
+def leave_notice(message: str) -> None:
+    """A message for the picker to show once (after the workspace it concerns is gone)."""
+    st.session_state[_NOTICE_KEY] = message
+
+
+def select_workspace(workspace: Workspace) -> None:
+    st.session_state[SELECTED_KEY] = workspace.id
+    st.query_params[QUERY_PARAM] = workspace.ref
 
 
 def forget_workspace() -> None:
@@ -29,35 +39,38 @@ def forget_workspace() -> None:
         del st.query_params[QUERY_PARAM]
 
 
-# Anything longer is not one of our ids, and SQLite cannot even compare integers past 2**63.
-_MAX_ID_DIGITS = 18
+# Far longer than any reference we issue; anything beyond is not worth a database look-up.
+_MAX_REF_CHARS = 64
 
 
-def _id_from_url(raw: str) -> int | None:
-    """The id in ?ws=..., or None for anything a hand-edited or mangled link may hold."""
-    if raw.isascii() and raw.isdigit() and len(raw) <= _MAX_ID_DIGITS:
-        return int(raw)
-    return None
-
-
-def current_workspace(store: Store) -> Workspace | None:
-    """The selected live workspace, or None; a stale or archived selection is dropped."""
-    ws_id = st.session_state.get(SELECTED_KEY)
-    if ws_id is None:
-        ws_id = _id_from_url(st.query_params.get(QUERY_PARAM, ""))
-    if ws_id is None:
+def _from_url(store: ScopedStore) -> Workspace | None:
+    raw = st.query_params.get(QUERY_PARAM, "")
+    if not raw or len(raw) > _MAX_REF_CHARS:
         return None
-    workspace = store.get_workspace(ws_id)
+    return store.workspace_by_ref(raw)
+
+
+def current_workspace(store: ScopedStore) -> Workspace | None:
+    """The selected live workspace the identity may open, or None; a stale or foreign selection is dropped.
+
+    Someone whose access covers a single workspace lands on it without having to pick.
+    """
+    ws_id = st.session_state.get(SELECTED_KEY)
+    workspace = store.get_workspace(ws_id) if isinstance(ws_id, int) else _from_url(store)
+    if workspace is None and ws_id is None and QUERY_PARAM not in st.query_params:
+        only = store.list_workspaces()
+        if len(only) == 1 and not store.may(Action.CREATE_WORKSPACE):
+            workspace = only[0]
     if workspace is None or workspace.archived:
         forget_workspace()
         return None
     # Page switches drop query parameters; write it back so the URL keeps naming the workspace.
-    select_workspace(workspace.id)
+    select_workspace(workspace)
     return workspace
 
 
 @guarded
-def _create(store: Store, name_key: str, error_key: str, actor: Identity) -> None:
+def _create(store: ScopedStore, name_key: str, error_key: str, actor: Identity) -> None:
     """Form callback: create the workspace and select it, or keep the message for the form to show."""
     try:
         workspace = store.create_workspace(st.session_state.get(name_key, ""), actor=actor)
@@ -66,11 +79,15 @@ def _create(store: Store, name_key: str, error_key: str, actor: Identity) -> Non
         return
     st.session_state.pop(error_key, None)
     st.session_state[name_key] = ""
-    select_workspace(workspace.id)
+    select_workspace(workspace)
 
 
-def creation_form(store: Store, form_key: str, actor: Identity, *, container: object | None = None) -> None:
-    """A one-field form to start a workspace for a new customer."""
+def creation_form(
+    store: ScopedStore, form_key: str, actor: Identity, *, container: object | None = None
+) -> None:
+    """A one-field form to start a workspace for a new customer (only for those who may)."""
+    if not store.may(Action.CREATE_WORKSPACE):
+        return
     target = container if container is not None else st
     name_key, error_key = f"{form_key}_name", f"{form_key}_error"
     with target.form(form_key, border=False):
@@ -90,14 +107,15 @@ def creation_form(store: Store, form_key: str, actor: Identity, *, container: ob
 
 
 @guarded
-def _switch() -> None:
+def _switch(store: ScopedStore) -> None:
     chosen = st.session_state.get(_SWITCHER_KEY)
-    if chosen is not None:
-        select_workspace(chosen)
+    workspace = store.get_workspace(chosen) if chosen is not None else None
+    if workspace is not None:
+        select_workspace(workspace)
 
 
-def switcher(store: Store, current: Workspace) -> None:
-    """Sidebar select box to move between customers without losing anyone's progress."""
+def switcher(store: ScopedStore, current: Workspace) -> None:
+    """Sidebar select box to move between the customers this identity may open."""
     workspaces = store.list_workspaces()
     names = {w.id: w.name for w in workspaces}
     # Seed the widget from our own key each run: widget state alone does not survive page switches.
@@ -108,13 +126,17 @@ def switcher(store: Store, current: Workspace) -> None:
         format_func=lambda ws_id: names.get(ws_id, "?"),
         key=_SWITCHER_KEY,
         on_change=_switch,
+        args=(store,),
         help="Each customer's progress is saved separately; switch at any time.",
     )
 
 
-def picker(store: Store, actor: Identity) -> None:
+def picker(store: ScopedStore, actor: Identity) -> None:
     """Main-area chooser shown when no workspace is selected yet."""
     st.title("Connect Sage Intacct to Routable")
+    notice = st.session_state.pop(_NOTICE_KEY, None)
+    if notice:
+        st.success(notice, icon=":material/check_circle:")
     st.write(
         "This guide walks you through connecting a customer's Sage Intacct company to Routable, step "
         "by step. Progress is saved as you go, so you can stop and pick up where you left off."
@@ -134,10 +156,18 @@ def picker(store: Store, actor: Identity) -> None:
                 key="workspace_picker",
             )
             if st.button("Open workspace", disabled=chosen is None, key="workspace_open"):
-                select_workspace(chosen)
+                workspace = store.get_workspace(chosen)
+                if workspace is not None:
+                    select_workspace(workspace)
                 st.rerun()
-        else:
+        elif store.may(Action.CREATE_WORKSPACE):
             st.info("No workspaces yet. Start the first one on the right.", icon=":material/arrow_forward:")
-    with right:
-        st.subheader("Start a new customer")
-        creation_form(store, "workspace_create_main", actor)
+        else:
+            st.info(
+                "There is no workspace for you to open. Ask the person who invited you for a new link.",
+                icon=":material/lock:",
+            )
+    if store.may(Action.CREATE_WORKSPACE):
+        with right:
+            st.subheader("Start a new customer")
+            creation_form(store, "workspace_create_main", actor)

@@ -15,6 +15,7 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
+from urllib.parse import parse_qs, urlparse
 
 import pytest
 from playwright import sync_api as playwright_api
@@ -174,10 +175,12 @@ def test_setup_journey(app_url, page):
     expect(main.get_by_role("link", name="Step 1: Before you start")).to_be_visible()
     expect(main.get_by_role("link", name="Step 5: Create the Web Services user")).to_be_visible()
     shot(page, "0-direct-url")
-    assert "?ws=1" in page.url
+    # The URL names the workspace by an opaque reference, not by its number.
+    ref = parse_qs(urlparse(page.url).query)["ws"][0]
+    assert len(ref) >= 20 and not ref.isdigit()
 
     # A fresh load of the entry point with the workspace in the URL picks up where we were.
-    page.goto(f"{app_url}/?ws=1")
+    page.goto(f"{app_url}/?ws={ref}")
     expect(page.get_by_role("heading", name="Before you start", exact=True)).to_be_visible()
     shot(page, "1-start")
 

@@ -98,6 +98,8 @@ def sidebar_states(at: AppTest) -> dict[str, str]:
     states = {}
     for link in at.sidebar.get("page_link"):
         label = link.proto.label
+        if " · " not in label:
+            continue  # not a step (the team page)
         number_title, _, state = label.rpartition(" · ")
         states[titles[number_title.split(". ", 1)[1]]] = state
     return states

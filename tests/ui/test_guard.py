@@ -24,7 +24,9 @@ def test_creating_a_workspace_opens_it_on_the_first_step(store):
     assert workspace.name == "Acme Corp"
     assert at.session_state["workspace_id"] == workspace.id
     assert [t.value for t in at.title] == ["Before you start"]
-    assert at.query_params["ws"] in (str(workspace.id), [str(workspace.id)])
+    # The URL names the workspace by its opaque reference, never by its number.
+    assert at.query_params["ws"] in (workspace.ref, [workspace.ref])
+    assert len(workspace.ref) >= 20 and workspace.ref != str(workspace.id)
 
 
 def test_a_duplicate_workspace_name_gets_a_message_not_a_second_workspace(store):
@@ -55,7 +57,7 @@ def test_the_url_names_the_workspace_so_a_reload_reopens_it(store):
     assert [t.value for t in at.title] == ["Connect Sage Intacct to Routable"]
 
     reloaded = open_app()
-    reloaded.query_params["ws"] = str(ws.id)
+    reloaded.query_params["ws"] = ws.ref
     reloaded.run()
     assert [t.value for t in reloaded.title] == ["Before you start"]
 
@@ -153,7 +155,7 @@ def test_a_failing_callback_shows_a_calm_message_too(store, monkeypatch):
 
 def test_a_mangled_workspace_link_opens_the_picker_not_an_error(store):
     store.create_workspace("Initech", actor=LOCAL)
-    for raw in ("²", "9" * 40, "1; DROP TABLE workspaces", "-1", ""):
+    for raw in ("²", "9" * 40, "1; DROP TABLE workspaces", "-1", "", "1", "x" * 200):
         at = open_app()
         at.query_params["ws"] = raw
         at.run()

@@ -33,7 +33,7 @@ def ws(store, tmp_path):
 
 
 def export(mapping, ws) -> bytes:
-    return actions.export_mapping_csv(mapping.load(ws))
+    return actions.export_mapping_csv(mapping.load(ws), actor=LOCAL)
 
 
 def read(data: bytes) -> list[list[str]]:
@@ -184,13 +184,15 @@ def test_the_approved_version_exports_as_json_and_excel(mapping, ws, tmp_path):
     write_workspace_accounts(tmp_path / "data", ws, CHART)
     save(mapping, ws, GOOD)
     version = mapping.approve(ws, mapping.submit(ws, mapping.revision(ws), LOCAL).number, LOCAL)
-    document = json.loads(actions.export_approved_json(mapping, ws, version.number, "Acme Corp"))
+    document = json.loads(actions.export_approved_json(mapping, ws, version.number, "Acme Corp", actor=LOCAL))
     assert document["version"] == 1 and document["approved_by"] == LOCAL.audit_label
     assert document["approved_at"] and document["checked_by_a_second_person"] is False
     by_number = {a["account_number"]: a for a in document["accounts"]}
     assert by_number["6200"]["category"] == "Travel" and by_number["6200"]["category_kind"] == "expense"
 
-    book = load_workbook(io.BytesIO(actions.export_approved_xlsx(mapping, ws, version.number, "Acme Corp")))
+    book = load_workbook(
+        io.BytesIO(actions.export_approved_xlsx(mapping, ws, version.number, "Acme Corp", actor=LOCAL))
+    )
     assert book.sheetnames == ["Mapping", "Coverage"]
     sheet = book["Mapping"]
     assert sheet["A2"].value == "Version" and sheet["B2"].value == "1"
@@ -206,13 +208,13 @@ def test_only_approved_versions_export_as_json(mapping, ws, tmp_path):
     save(mapping, ws, GOOD)
     version = mapping.submit(ws, mapping.revision(ws), LOCAL)
     with pytest.raises(actions.MappingError, match="not approved"):
-        actions.export_approved_json(mapping, ws, version.number, "Acme Corp")
+        actions.export_approved_json(mapping, ws, version.number, "Acme Corp", actor=LOCAL)
 
 
 def test_audit_and_diff_export(mapping, ws):
     save(mapping, ws, {"6200": Decision("Travel", note="=1+1")})
-    rows = read(actions.export_audit_csv(mapping, ws))
+    rows = read(actions.export_audit_csv(mapping, ws, actor=LOCAL))
     assert rows[0][:4] == ["When", "Who", "Account number", "What"]
     assert any(r[2] == "6200" and r[5] == "Travel" and r[7] == "'=1+1" for r in rows[1:])
-    diff = read(actions.export_diff_csv(mapping, mapping.load(ws)))
+    diff = read(actions.export_diff_csv(mapping, mapping.load(ws), actor=LOCAL))
     assert diff[1][:4] == ["6200", "Travel Expense", "not mapped", "Travel"]
