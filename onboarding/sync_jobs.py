@@ -23,6 +23,7 @@ from pathlib import Path
 import intacct
 import intacct.sync
 from intacct import errors
+from onboarding import gateway_slots
 from onboarding.connection import NotConnectedError, open_session
 from onboarding.diagnosis import Diagnosis, diagnose
 from onboarding.platform import Platform
@@ -147,15 +148,16 @@ class SyncJob:
             message = _UNEXPECTED
         else:
             try:
-                report = intacct.sync.sync_objects(
-                    session,
-                    self.db_path,
-                    self._objects,
-                    concurrency=self._concurrency,
-                    incremental=not self._full,
-                    progress=self._set_progress,
-                    cancel=self._cancel,
-                )
+                with gateway_slots.syncing(session):
+                    report = intacct.sync.sync_objects(
+                        session,
+                        self.db_path,
+                        self._objects,
+                        concurrency=self._concurrency,
+                        incremental=not self._full,
+                        progress=self._set_progress,
+                        cancel=self._cancel,
+                    )
                 status = report.status
                 advice = _advice(report, self._sender_id)
                 if report.exception is not None and "run" in advice:
