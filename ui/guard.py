@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import streamlit as st
 
 from onboarding.platform import Platform, PlatformConfigError
-from onboarding.steps import SENDER_ID, Step, step, unfinished_prerequisites
+from onboarding.steps import SENDER_ID, Step, StepKey, step, unfinished_prerequisites
 from onboarding.store import StepProgress, Store, Workspace
 from onboarding.vault import Vault, VaultError
 from ui import workspaces
@@ -128,7 +128,8 @@ def page_setup(step_key: str) -> PageContext:
         platform, platform_problem = _open_platform()
         workspace = workspaces.current_workspace(store)
         progress = store.get_progress(workspace.id) if workspace else None
-        render_sidebar(store, platform, workspace, progress)
+        # The mapping editor loses edits on reruns it did not cause: no live sidebar there.
+        render_sidebar(store, platform, workspace, progress, poll=step_key != StepKey.MAP)
         if platform_problem:
             st.sidebar.error(platform_problem, icon=":material/build:")
         if workspace is None or progress is None:

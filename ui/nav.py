@@ -7,6 +7,7 @@ from streamlit.errors import StreamlitAPIException
 
 from onboarding.steps import STEPS, Step, step
 from ui.resources import PROJECT_ROOT
+from ui.workspaces import QUERY_PARAM, SELECTED_KEY
 
 STATE_LABELS = {"todo": "to do", "done": "done", "attention": "needs attention"}
 STATE_ICONS = {"done": ":material/check_circle:", "attention": ":material/error:"}
@@ -18,6 +19,13 @@ def build_pages() -> list[st.Page]:
         st.Page(PROJECT_ROOT / s.page_file, title=s.title, icon=s.icon, default=(index == 0))
         for index, s in enumerate(STEPS)
     ]
+
+
+def workspace_link(ws_id: int | None = None) -> dict[str, str] | None:
+    """The query string that makes a step link land on the same workspace, also in a new tab."""
+    if ws_id is None:
+        ws_id = st.session_state.get(SELECTED_KEY)
+    return {QUERY_PARAM: str(ws_id)} if ws_id is not None else None
 
 
 def step_number(step_key: str) -> int:
@@ -45,6 +53,8 @@ def step_link(
     text = label or step_label(definition)
     target = container if container is not None else st
     try:
-        target.page_link(definition.page_file, label=text, icon=icon or definition.icon)
+        target.page_link(
+            definition.page_file, label=text, icon=icon or definition.icon, query_params=workspace_link()
+        )
     except StreamlitAPIException:
         target.markdown(f":material/arrow_forward: **{text}** (open it from the step list in the sidebar)")

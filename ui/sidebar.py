@@ -6,10 +6,13 @@ import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
 from onboarding.platform import Platform
-from onboarding.steps import STEPS
+from onboarding.steps import STEPS, StepKey
 from onboarding.store import StepProgress, Store, Workspace
+from onboarding.sync_jobs import current_job
 from ui import workspaces
-from ui.nav import STATE_ICONS, STATE_LABELS
+from ui.nav import STATE_ICONS, STATE_LABELS, workspace_link
+from ui.progress_view import sidebar_status
+from ui.resources import data_dir
 from ui.safe import guarded
 
 SCREEN_SHARE_KEY = "screen_share"
@@ -48,14 +51,41 @@ def _sandbox_banner(platform: Platform) -> None:
         )
 
 
-def _step_list(progress: dict[str, StepProgress]) -> None:
+SYNC_POLL_SECONDS = 2.0
+
+
+def _sync_status(ws_id: int) -> str | None:
+    job = current_job(data_dir(), ws_id)
+    return sidebar_status(job.snapshot() if job is not None else None)
+
+
+def _step_list(progress: dict[str, StepProgress], workspace: Workspace, poll: bool) -> None:
     st.markdown("**Your steps**")
+    if poll and _sync_status(workspace.id) is not None:
+        # A sync is running: redraw the list on its own until it ends, so "7. Sync · running, 45%"
+        # moves on every page (except where the caller said polling would disturb the page).
+        @st.fragment(run_every=SYNC_POLL_SECONDS)
+        def live_steps() -> None:
+            status = _sync_status(workspace.id)
+            _step_lines(progress, workspace, status)
+            if status is None:
+                st.rerun()  # the sync ended: the whole page again, with the new step states
+
+        live_steps()
+    else:
+        _step_lines(progress, workspace, _sync_status(workspace.id))
+
+
+def _step_lines(progress: dict[str, StepProgress], workspace: Workspace, sync_status: str | None) -> None:
     for number, definition in enumerate(STEPS, start=1):
         state = progress[definition.key].state if definition.key in progress else "todo"
         label = f"{number}. {definition.nav_title} · {STATE_LABELS.get(state, state)}"
         icon = STATE_ICONS.get(state, definition.icon)
+        if definition.key == StepKey.SYNC and sync_status is not None:
+            label, icon = f"{number}. {definition.nav_title} · {sync_status}", ":material/sync:"
         try:
-            st.page_link(definition.page_file, label=label, icon=icon)
+            link = workspace_link(workspace.id)
+            st.page_link(definition.page_file, label=label, icon=icon, query_params=link)
         except StreamlitAPIException:
             # The page file runs without the app around it (see ui.nav.step_link): plain text instead.
             st.markdown(f"{icon} {label}")
@@ -66,7 +96,10 @@ def render_sidebar(
     platform: Platform | None,
     workspace: Workspace | None,
     progress: dict[str, StepProgress] | None,
+    *,
+    poll: bool = True,
 ) -> None:
+    """`poll` False keeps the sidebar still while a sync runs (pages with an editor that reruns upset)."""
     with st.sidebar:
         st.markdown("### Routable × Sage Intacct")
         if workspace is not None:
@@ -75,7 +108,7 @@ def render_sidebar(
                 workspaces.creation_form(store, "workspace_create_sidebar")
         if workspace is not None and progress is not None:
             st.divider()
-            _step_list(progress)
+            _step_list(progress, workspace, poll)
         st.divider()
         _screen_share_toggle()
         if platform is not None:

@@ -17,26 +17,19 @@ from onboarding.sync_jobs import JobSnapshot, current_job, start_sync, sync_db_p
 from ui.display import redact
 from ui.guard import PageContext
 from ui.nav import step_link
+from ui.progress_view import LABELS, duration, render_progress
 from ui.resources import data_dir
 from ui.safe import friendly_errors, guarded
 
 POLL_SECONDS = 1.0
-LABELS = {name: schema.label for name, schema in intacct.sync.SCHEMAS.items()}
-PHASES = {
-    "queued": "waiting",
-    "fetching": "copying",
-    "checking deletions": "checking for deleted records",
-    "done": "done",
-    "failed": "failed",
-    "cancelled": "stopped",
-}
+# Emoji rather than Streamlit's icon codes: a table cell shows text as it is.
 RUN_STATUS = {
-    "completed": ":material/check_circle: finished",
-    "partial": ":material/error: finished with problems",
-    "failed": ":material/cancel: failed",
-    "cancelled": ":material/stop_circle: stopped",
-    "interrupted": ":material/cancel: cut off",
-    "running": ":material/sync: running",
+    "completed": "✅ finished",
+    "partial": "⚠️ finished with problems",
+    "failed": "❌ failed",
+    "cancelled": "⏹️ stopped",
+    "interrupted": "❌ cut off",
+    "running": "🔄 running",
 }
 
 
@@ -46,17 +39,6 @@ def _masked(page: PageContext, text: str | None) -> str:
     saved = page.store.get_connection(page.ws_id)
     ids = [saved.company_id, saved.user_id, saved.entity_id] if saved else []
     return redact(text, ids, page.screen_share)
-
-
-def _duration(seconds: float | None) -> str:
-    if seconds is None:
-        return ""
-    if seconds < 10:
-        return f"{seconds:.1f} s"
-    if seconds < 60:
-        return f"{seconds:.0f} s"
-    minutes, rest = divmod(round(seconds), 60)
-    return f"{minutes} min {rest:02d} s" if minutes < 60 else f"{minutes // 60} h {minutes % 60:02d} min"
 
 
 def _when(moment: datetime | None) -> str:
@@ -81,30 +63,6 @@ def _stop(page: PageContext) -> None:
 # -- live progress ----------------------------------------------------------------------------------
 
 
-def _progress_view(snapshot: JobSnapshot) -> None:
-    progress = snapshot.progress
-    if progress is None:
-        st.progress(0.0, text="Signing in to Sage Intacct…")
-        return
-    if progress.total is None:
-        size = f"{progress.done:,} records so far (still counting)"
-    else:
-        size = f"{progress.done:,} of {progress.total:,} records"
-    eta = ""
-    if snapshot.running and progress.eta_s is not None and progress.rate > 0:
-        eta = f" · about {_duration(progress.eta_s)} left"
-    st.progress(progress.fraction, text=f"**All data:** {progress.fraction:.0%} · {size}{eta}")
-    for item in progress.objects:
-        total = f"{item.total:,}" if item.total is not None else "…"
-        detail = f"{item.done:,} / {total} · {PHASES.get(item.phase, item.phase)}"
-        if item.phase in ("fetching", "checking deletions") and item.eta_s is not None and item.rate > 0:
-            detail += f" · {item.rate:,.0f} per second, about {_duration(item.eta_s)} left"
-        st.progress(item.fraction, text=f"{LABELS.get(item.object, item.object)}: {detail}")
-    accounts = next((o for o in progress.objects if o.object == "GLACCOUNT"), None)
-    if snapshot.running and accounts is not None and accounts.phase == "done":
-        st.caption("GL accounts are in: you can open the mapping step while the rest loads.")
-
-
 def _live(page: PageContext, polling: bool) -> None:
     @st.fragment(run_every=POLL_SECONDS if polling else None)
     def live_progress() -> None:
@@ -120,6 +78,10 @@ def _live_body(page: PageContext, polling: bool) -> None:
     if job is None:
         return
     snapshot = job.snapshot()
+    _running_body(page, snapshot, polling)
+
+
+def _running_body(page: PageContext, snapshot: JobSnapshot, polling: bool) -> None:
     if snapshot.running:
         st.button(
             "Stop the sync",
@@ -131,9 +93,13 @@ def _live_body(page: PageContext, polling: bool) -> None:
         )
         if snapshot.cancel_requested:
             st.caption("Stopping after the requests under way…")
-    _progress_view(snapshot)
+    render_progress(snapshot)
     if polling and not snapshot.running:
         st.rerun()  # the sync ended: draw the whole page once more, without polling
+    if not snapshot.running:
+        _outcome(page, snapshot)
+    # Inside the polled fragment, so each object's row changes as soon as it finishes.
+    _holdings(sync_db_path(data_dir(), page.ws_id))
 
 
 # -- outcome, status and history --------------------------------------------------------------------
@@ -143,7 +109,7 @@ def _outcome(page: PageContext, snapshot: JobSnapshot) -> None:
     report = snapshot.report
     if snapshot.status == "completed" and report is not None:
         st.success(
-            f"Sync finished in {_duration(report.wall_s)}: {report.fetched:,} records read, "
+            f"Sync finished in {duration(report.wall_s)}: {report.fetched:,} records read, "
             f"{report.inserted:,} new, {report.updated:,} changed, {report.deleted:,} removed in Intacct.",
             icon=":material/check_circle:",
         )
@@ -167,6 +133,11 @@ def _outcome(page: PageContext, snapshot: JobSnapshot) -> None:
             step_link(advice.step_key, f"Go back to the step: {advice.step_title}")
         if advice.code:
             st.caption(f"Intacct error code, for support: {advice.code}")
+
+
+def _holdings(db) -> None:
+    st.subheader("What Routable holds")
+    _object_table(db)
 
 
 def _object_table(db) -> None:
@@ -201,7 +172,7 @@ def _history_table(page: PageContext, db) -> None:
                 "New": run.inserted,
                 "Changed": run.updated,
                 "Removed": run.deleted,
-                "Took": _duration(run.wall_s),
+                "Took": duration(run.wall_s),
                 "Problem": _masked(page, run.error)
                 or "; ".join(
                     f"{LABELS.get(name, name)}: {_masked(page, item.get('error'))}"
@@ -232,8 +203,9 @@ def render_sync(page: PageContext) -> None:
     synced_before = any(status.last_synced_at for status in intacct.sync.object_status(db))
 
     if not running:
-        left, right, _rest = st.columns([1, 1, 2])
-        left.button(
+        # A wrapping row sized to the labels: fixed columns cut "Copy everything again" short.
+        row = st.container(horizontal=True)
+        row.button(
             "Sync again" if synced_before else "Start the sync",
             type="primary",
             icon=":material/sync:",
@@ -241,7 +213,7 @@ def render_sync(page: PageContext) -> None:
             args=(page, False),
         )
         if synced_before:
-            right.button(
+            row.button(
                 "Copy everything again",
                 icon=":material/restart_alt:",
                 on_click=guarded(_start),
@@ -250,10 +222,7 @@ def render_sync(page: PageContext) -> None:
             )
     if snapshot is not None:
         _live(page, polling=running)
-        if not running:
-            _outcome(page, snapshot)
-
-    st.subheader("What Routable holds")
-    _object_table(db)
+    else:
+        _holdings(db)
     st.subheader("Sync history")
     _history_table(page, db)

@@ -14,6 +14,7 @@ from ui.safe import guarded
 SELECTED_KEY = "workspace_id"
 QUERY_PARAM = "ws"
 _SWITCHER_KEY = "workspace_switcher"
+_STALE_LINK_KEY = "workspace_stale_link"
 
 
 def select_workspace(ws_id: int) -> None:
@@ -41,14 +42,19 @@ def _id_from_url(raw: str) -> int | None:
 def current_workspace(store: Store) -> Workspace | None:
     """The selected live workspace, or None; a stale or archived selection is dropped."""
     ws_id = st.session_state.get(SELECTED_KEY)
-    if ws_id is None:
+    from_link = ws_id is None
+    if from_link:
         ws_id = _id_from_url(st.query_params.get(QUERY_PARAM, ""))
     if ws_id is None:
         return None
     workspace = store.get_workspace(ws_id)
     if workspace is None or workspace.archived:
         forget_workspace()
+        # Said on the chooser, so a link to a closed or mistyped workspace is not a silent reset.
+        if from_link:
+            st.session_state[_STALE_LINK_KEY] = (ws_id, workspace is not None)
         return None
+    st.session_state.pop(_STALE_LINK_KEY, None)
     # Page switches drop query parameters; write it back so the URL keeps naming the workspace.
     select_workspace(workspace.id)
     return workspace
@@ -116,6 +122,15 @@ def picker(store: Store) -> None:
         "This guide walks you through connecting a customer's Sage Intacct company to Routable, step "
         "by step. Progress is saved as you go, so you can stop and pick up where you left off."
     )
+    stale = st.session_state.pop(_STALE_LINK_KEY, None)
+    if stale is not None:
+        ws_id, archived = stale
+        why = "was archived" if archived else "does not exist"
+        st.warning(
+            f"The link you opened points to workspace number {ws_id}, which {why}. Choose a customer "
+            "below, or ask whoever sent the link for a current one.",
+            icon=":material/link_off:",
+        )
     workspaces = store.list_workspaces()
     left, right = st.columns(2, gap="large")
     with left:
