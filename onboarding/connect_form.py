@@ -172,16 +172,19 @@ class FormFix:
     values: dict[str, str]
 
 
-def suggest_fixes(company_id: str | None, entity_id: str | None, user_id: str | None) -> dict[str, FormFix]:
+def suggest_fixes(
+    company_id: str | None, entity_id: str | None, user_id: str | None, *, entity_field: bool = True
+) -> dict[str, FormFix]:
     """Field name -> the one-click fix for mistakes with a single obvious correction.
 
     Only unambiguous cases get one: spaces around an ID (never inside it), and one | in the Company ID
-    when the Entity ID field is free to take the part after it. Passwords are never touched: a space
-    may be part of one, and a password is never sent back to the page.
+    when there is an Entity ID field (``entity_field``) and it is free to take the part after it.
+    Passwords are never touched: a space may be part of one, and a password is never sent back to the
+    page.
     """
     fixes: dict[str, FormFix] = {}
     company, entity, user = company_id or "", entity_id or "", user_id or ""
-    if company.count("|") == 1 and not entity.strip():
+    if entity_field and company.count("|") == 1 and not entity.strip():
         before, after = (part.strip() for part in company.split("|"))
         if before and after:
             fixes[FIELD_COMPANY] = FormFix(

@@ -60,7 +60,7 @@ class ConnectOutcome:
     shared_with_sync: bool = False
     # One-click corrections for field errors (field -> fix), offered next to the message.
     fixes: dict[str, FormFix] = field(default_factory=dict)
-    # The password field was cleared after a refused attempt, and the user must type it again.
+    # A password was typed for this attempt: the page empties its field afterwards, and says so.
     password_cleared: bool = False
 
     @property
@@ -137,8 +137,9 @@ def connect_workspace(
             field_errors=problems,
             company_id=company_id,
             entity_id=entity_id,
-            fixes=suggest_fixes(company_id, entity_id, user_id),
+            fixes=suggest_fixes(company_id, entity_id, user_id, entity_field=workspace.plan != "top"),
             kept_connection=working,
+            password_cleared=typed_password is not None,
         )
 
     level = f"entity {entity_id}" if entity_id else "top level"

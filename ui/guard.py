@@ -21,7 +21,8 @@ from ui.display import redact, shown
 from ui.nav import step_label, step_link
 from ui.resources import db_path, get_platform, get_store, get_vault
 from ui.safe import describe_for_log, report_unexpected
-from ui.sidebar import render_sidebar, screen_share_on
+from ui.screen_share import badge, screen_share_on
+from ui.sidebar import render_sidebar
 
 log = logging.getLogger("routable.ui")
 
@@ -132,8 +133,11 @@ def page_setup(step_key: str) -> PageContext:
         render_sidebar(store, platform, workspace, progress, poll=step_key != StepKey.MAP)
         if platform_problem:
             st.sidebar.error(platform_problem, icon=":material/build:")
+        sharing = screen_share_on(store)
+        if sharing:
+            badge()
         if workspace is None or progress is None:
-            workspaces.picker(store)
+            workspaces.picker(store, screen_share=sharing)
             st.stop()
         missing = unfinished_prerequisites(step_key, {key: p.state for key, p in progress.items()})
         if missing:
@@ -145,7 +149,7 @@ def page_setup(step_key: str) -> PageContext:
             platform=platform,
             workspace=workspace,
             progress=progress,
-            screen_share=screen_share_on(),
+            screen_share=sharing,
             step=definition,
             platform_problem=platform_problem,
         )

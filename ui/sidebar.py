@@ -9,37 +9,10 @@ from onboarding.platform import Platform
 from onboarding.steps import STEPS, StepKey
 from onboarding.store import StepProgress, Store, Workspace
 from onboarding.sync_jobs import current_job
-from ui import workspaces
+from ui import screen_share, workspaces
 from ui.nav import STATE_ICONS, STATE_LABELS, workspace_link
 from ui.progress_view import sidebar_status
 from ui.resources import data_dir
-from ui.safe import guarded
-
-SCREEN_SHARE_KEY = "screen_share"
-_SCREEN_SHARE_WIDGET = "screen_share_toggle"
-
-
-def screen_share_on() -> bool:
-    return bool(st.session_state.get(SCREEN_SHARE_KEY, False))
-
-
-@guarded
-def _copy_screen_share() -> None:
-    st.session_state[SCREEN_SHARE_KEY] = bool(st.session_state.get(_SCREEN_SHARE_WIDGET))
-
-
-def _screen_share_toggle() -> None:
-    # Our own key outlives page switches; the widget's key is re-seeded from it on every run.
-    st.session_state[_SCREEN_SHARE_WIDGET] = screen_share_on()
-    st.toggle(
-        "Screen-share mode",
-        key=_SCREEN_SHARE_WIDGET,
-        on_change=_copy_screen_share,
-        help="Turn this on before sharing your screen: Company IDs and user IDs are partly hidden on "
-        "every page. Passwords are never shown, in either mode.",
-    )
-    if screen_share_on():
-        st.caption(":material/lock: IDs are partly hidden while you share your screen.")
 
 
 def _sandbox_banner(platform: Platform) -> None:
@@ -102,14 +75,17 @@ def render_sidebar(
     """`poll` False keeps the sidebar still while a sync runs (pages with an editor that reruns upset)."""
     with st.sidebar:
         st.markdown("### Routable × Sage Intacct")
+        sharing = screen_share.screen_share_on(store)
         if workspace is not None:
-            workspaces.switcher(store, workspace)
+            workspaces.switcher(store, workspace, screen_share=sharing)
             with st.expander("Start a new customer workspace", expanded=False):
                 workspaces.creation_form(store, "workspace_create_sidebar")
         if workspace is not None and progress is not None:
             st.divider()
             _step_list(progress, workspace, poll)
         st.divider()
-        _screen_share_toggle()
+        screen_share.toggle(store)
+        if sharing:
+            screen_share.badge()
         if platform is not None:
             _sandbox_banner(platform)

@@ -99,8 +99,17 @@ def _switch() -> None:
         select_workspace(chosen)
 
 
-def switcher(store: Store, current: Workspace) -> None:
-    """Sidebar select box to move between customers without losing anyone's progress."""
+def switcher(store: Store, current: Workspace, *, screen_share: bool = False) -> None:
+    """Sidebar select box to move between customers without losing anyone's progress.
+
+    While the screen is shared it shows the current customer only: the customer watching must not see
+    who else we work with.
+    """
+    if screen_share:
+        st.markdown("**Customer workspace**")
+        st.text(current.name)
+        st.caption("Other customers are hidden while you share your screen.")
+        return
     workspaces = store.list_workspaces()
     names = {w.id: w.name for w in workspaces}
     # Seed the widget from our own key each run: widget state alone does not survive page switches.
@@ -115,8 +124,8 @@ def switcher(store: Store, current: Workspace) -> None:
     )
 
 
-def picker(store: Store) -> None:
-    """Main-area chooser shown when no workspace is selected yet."""
+def picker(store: Store, *, screen_share: bool = False) -> None:
+    """Main-area chooser shown when no workspace is selected yet (without the list while sharing)."""
     st.title("Connect Sage Intacct to Routable")
     st.write(
         "This guide walks you through connecting a customer's Sage Intacct company to Routable, step "
@@ -135,7 +144,13 @@ def picker(store: Store) -> None:
     left, right = st.columns(2, gap="large")
     with left:
         st.subheader("Continue with a customer")
-        if workspaces:
+        if workspaces and screen_share:
+            st.info(
+                "The list of customers stays hidden while screen-share mode is on. Open the customer's "
+                "own link, or turn the mode off for a moment to choose.",
+                icon=":material/visibility_off:",
+            )
+        elif workspaces:
             names = {w.id: w.name for w in workspaces}
             chosen = st.selectbox(
                 "Customer workspace",

@@ -113,7 +113,10 @@ def test_preflight_is_all_green_for_a_full_access_user(store, ws):
 def test_preflight_names_the_missing_gl_account_permission(store, ws):
     at = connect(open_app(ws, "connect"), ws, "ACME-DEMO", "limited_ws", entity="E100")
 
-    assert any("cannot read: GL accounts" in e.value for e in at.error)
+    # One verdict: signed in, but a permission is missing; never a green success above a red list.
+    [verdict] = [w.value for w in at.warning if "Signed in, but" in w.value]
+    assert "1 permission is missing" in verdict and "GL accounts" in verdict
+    assert not any("Signed in to" in s.value for s in at.success)
     text = markdown_text(at)
     assert f"{RED} **GL accounts**" in text
     assert f"{GREEN} **Vendors**" in text
@@ -172,8 +175,12 @@ def test_sandbox_mode_lists_demo_sign_ins_but_hides_the_password_until_asked(sto
     at = open_app(ws, "connect")
 
     assert any("Sandbox mode" in i.value for i in at.sidebar.info)
-    assert "| NOAUTH-DEMO | routable_ws |" in markdown_text(at)
+    assert "**NOAUTH-DEMO · routable_ws**" in markdown_text(at)
     assert DEMO_PASSWORD not in screen_text(at)
+    # Each demo sign-in has copy buttons that carry the values without showing them.
+    frames = [f.proto.srcdoc for f in at.get("iframe")]
+    assert len(frames) == 5 and all(">Password<" in f and ">Company ID<" in f for f in frames)
+    assert not any(DEMO_PASSWORD in f or "NOAUTH-DEMO" in f for f in frames)
 
     at.toggle(key="connect_show_demo_password").set_value(True).run()
     assert DEMO_PASSWORD in [c.value for c in at.code]
@@ -269,5 +276,5 @@ def test_screen_share_mode_hides_the_demo_password_even_when_it_was_revealed(sto
 
     at.sidebar.toggle(key="screen_share_toggle").set_value(True).run()
     assert DEMO_PASSWORD not in screen_text(at)
-    assert "| AC•••••O | ro•••••s |" in markdown_text(at)
+    assert "**AC•••••O · ro•••••s**" in markdown_text(at)
     assert any("stays hidden" in c.value for c in at.caption)
