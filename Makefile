@@ -29,3 +29,5 @@ lint: $(VENV)/.installed
 bench: $(VENV)/.installed
 	$(PY) bench/client_bench.py
 	$(PY) bench/sync_bench.py
+	$(PY) bench/suggest_eval.py
+	$(PY) bench/suggest_bench.py

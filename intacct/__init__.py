@@ -7,7 +7,7 @@ for vendor in session.query("VENDOR", ["RECORDNO", "NAME"], where=intacct.F("STA
 """
 
 from . import errors
-from ._client import DEFAULT_ENDPOINT, ClientStats, IntacctClient, Page, Session
+from ._client import DEFAULT_ENDPOINT, ClientStats, IntacctClient, Page, PageRequest, Session
 from ._filters import F, Filter
 from .errors import IntacctError
 
@@ -19,6 +19,7 @@ __all__ = [
     "IntacctClient",
     "IntacctError",
     "Page",
+    "PageRequest",
     "Session",
     "errors",
 ]

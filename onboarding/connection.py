@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from intacct import errors
-from onboarding import gateway_slots
+from onboarding import gateway_slots, progress
 from onboarding.connect_form import (
     FIELD_LABELS,
     FIELD_PASSWORD,
@@ -21,9 +21,10 @@ from onboarding.connect_form import (
     suggest_fixes,
 )
 from onboarding.diagnosis import Diagnosis, diagnose
-from onboarding.preflight import PreflightCheck, failed_checks, preflight_passed, run_preflight
-from onboarding.steps import StepKey, step
-from onboarding.store import Store, UnknownWorkspace
+from onboarding.identity import Identity
+from onboarding.preflight import PreflightCheck, preflight_passed, survey_connection
+from onboarding.progress import Outcome, Snapshot
+from onboarding.store import ConnectionChange, Store, UnknownWorkspace, connection_saved_entry, saved_settings
 from onboarding.vault import Vault, VaultDecryptError
 
 if TYPE_CHECKING:
@@ -31,9 +32,6 @@ if TYPE_CHECKING:
     from onboarding.platform import Platform
 
 log = logging.getLogger(__name__)
-
-# Steps that a connection attempt proves or disproves; their "attention" flags are re-decided each time.
-_VERIFIED_STEPS = (StepKey.IDS, StepKey.WEB_SERVICES, StepKey.WS_USER, StepKey.CONNECT)
 
 # Someone is watching a spinner: fail within seconds rather than spend minutes in the sync's backoff.
 INTERACTIVE_CLIENT_OPTIONS = {"max_retries": 2, "timeout": 20.0, "backoff_max": 2.0}
@@ -84,15 +82,17 @@ def connect_workspace(
     user_id: str,
     password: str | None,
     *,
-    actor: str = "",
+    actor: Identity,
     known_entities: Sequence[dict] = (),
 ) -> ConnectOutcome:
     """Validate, sign in, and on success save the connection.
 
     With a connection saved, a blank Company ID, user ID or password keeps the saved value. A refused
     update of a working connection, and any "busy" or network answer, change nothing that was saved:
-    only a real refusal of the saved details themselves flags steps for attention.
-    ``known_entities`` are the entities a top-level sign-in listed earlier; a refused entity names them.
+    only a real refusal of the saved details themselves flags steps for attention. Whatever the attempt
+    proves is written in one transaction at the end: the saved settings, the connection status, every
+    step it decides and the audit entries. ``known_entities`` are the entities a top-level sign-in
+    listed earlier; a refused entity names them.
     """
     workspace = store.get_workspace(ws_id)
     if workspace is None:
@@ -130,7 +130,7 @@ def connect_workspace(
     if problems:
         fields = ", ".join(FIELD_LABELS[f] for f in problems)
         store.record_event(
-            ws_id, "connect_form_rejected", f"Connection form needs corrections: {fields}", actor
+            ws_id, "connect_form_rejected", f"Connection form needs corrections: {fields}", actor=actor
         )
         return ConnectOutcome(
             False,
@@ -154,9 +154,11 @@ def connect_workspace(
                     exc,
                     sender_id=platform.sender_id,
                     entity_id=entity_id,
-                    known_entities=[e.get("LOCATIONID", "") for e in known_entities if e.get("LOCATIONID")],
+                    known_entities=[e["LOCATIONID"] for e in known_entities if e.get("LOCATIONID")],
                 )
-                kept = _record_failure(store, ws_id, diagnosis, actor, working=working, updating=updating)
+                kept = _record_failure(
+                    store, ws_id, diagnosis, working=working, updating=updating, actor=actor
+                )
                 return ConnectOutcome(
                     False,
                     diagnosis=diagnosis,
@@ -167,27 +169,34 @@ def connect_workspace(
                     password_cleared=typed_password is not None,
                 )
 
-            store.save_connection(ws_id, company_id, entity_id, user_id, typed_password, vault, actor)
-            store.set_connection_status(ws_id, "connected", f"Signed in to {company_id} at {level}")
-            store.record_event(
-                ws_id, "connected", f"Signed in to {company_id} at {level} as {user_id}", actor
-            )
+            settings = saved_settings(company_id, entity_id, user_id, typed_password, vault)
+            signed_in = ConnectionChange("connected", f"Signed in to {company_id} at {level}", settings)
+
+            def connected(now: Snapshot) -> Outcome:
+                outcome = progress.connected(
+                    now, company_id=company_id, level=level, user_id=user_id, actor=actor
+                )
+                return outcome.with_connection(signed_in, connection_saved_entry(settings))
 
             entities: list[dict] = []
             try:
-                if not entity_id:
-                    entities = session.list_entities()
-                checks = run_preflight(session, workspace.security_model)
+                # One round trip after sign-in: the entity list (top level only) and every access check.
+                entities, checks = survey_connection(
+                    session, workspace.security_model, with_entities=not entity_id
+                )
             except errors.IntacctError as exc:
                 diagnosis = diagnose(exc, sender_id=platform.sender_id, entity_id=entity_id)
-                store.record_event(
-                    ws_id, "preflight_failed", f"Permission check stopped: {diagnosis.title}", actor
+                store.apply(
+                    ws_id,
+                    lambda now: _then(
+                        now,
+                        connected,
+                        progress.preflight_stopped,
+                        diagnosis.title,
+                        retryable=diagnosis.retryable,
+                        actor=actor,
+                    ),
                 )
-                # "Busy" or a network blip says nothing about the permissions.
-                if not diagnosis.retryable:
-                    store.set_step_state(
-                        ws_id, StepKey.CONNECT, "attention", note=diagnosis.title, actor=actor
-                    )
                 return ConnectOutcome(
                     True,
                     diagnosis=diagnosis,
@@ -200,7 +209,12 @@ def connect_workspace(
         client.close()
 
     needs_entity = bool(entities) and not entity_id and workspace.plan == "entity"
-    _record_success(store, ws_id, checks, needs_entity, actor)
+    store.apply(
+        ws_id,
+        lambda now: _then(
+            now, connected, progress.preflight_checked, checks, needs_entity=needs_entity, actor=actor
+        ),
+    )
     return ConnectOutcome(
         True,
         entities=entities,
@@ -212,6 +226,30 @@ def connect_workspace(
     )
 
 
+def _record_failure(
+    store: Store, ws_id: int, diagnosis: Diagnosis, *, working: bool, updating: bool, actor: Identity
+) -> bool:
+    """Record a refused sign-in; returns True when the saved, working connection was left as it was."""
+    if diagnosis.retryable or updating:
+        # A busy gateway or a network blip proves nothing about the details, and a refused change
+        # proves nothing about the saved ones that still work: every saved state stays as it is.
+        store.apply(
+            ws_id, lambda now: progress.connect_not_applied(now, diagnosis, updating=updating, actor=actor)
+        )
+        return working
+    failed = ConnectionChange("failed", diagnosis.title)
+    store.apply(
+        ws_id, lambda now: progress.connect_failed(now, diagnosis, actor=actor).with_connection(failed)
+    )
+    return False
+
+
+def _then(now: Snapshot, first, second, *args, **kwargs) -> Outcome:
+    """`first`'s outcome, then `second`'s decided from the progress `first` leaves: one outcome."""
+    done = first(now)
+    return done + second(done.after(now), *args, **kwargs)
+
+
 def choose_entity(
     store: Store,
     vault: Vault,
@@ -219,7 +257,7 @@ def choose_entity(
     ws_id: int,
     entity_id: str | None,
     *,
-    actor: str = "",
+    actor: Identity,
     known_entities: Sequence[dict] = (),
 ) -> ConnectOutcome:
     """Sign in again at the chosen entity ("" or None for top level) with the saved credentials."""
@@ -261,65 +299,3 @@ def _saved_connection(store: Store, vault: Vault, ws_id: int):
             "This workspace is not connected to Intacct yet. Complete the Connect step first."
         )
     return saved
-
-
-def _reset_flags(store: Store, ws_id: int, keep: str | None = None) -> None:
-    """Drop the attention flags a previous attempt left, except on `keep`; ticks decide the state again."""
-    workspace = store.get_workspace(ws_id)
-    model = workspace.security_model if workspace else None
-    progress = store.get_progress(ws_id)
-    for key in _VERIFIED_STEPS:
-        if key == keep or progress[key].state != "attention":
-            continue
-        definition = step(key)
-        complete = definition.tickable and definition.is_complete(progress[key].checked, model)
-        store.set_step_state(ws_id, key, "done" if complete else "todo")
-
-
-def _record_failure(
-    store: Store, ws_id: int, diagnosis: Diagnosis, actor: str, *, working: bool, updating: bool
-) -> bool:
-    """Record a refused sign-in; returns True when the saved, working connection was left as it was."""
-    suffix = f" [{diagnosis.code}]" if diagnosis.code else ""
-    if diagnosis.retryable or updating:
-        # A busy gateway or a network blip proves nothing about the details, and a refused change
-        # proves nothing about the saved ones that still work: keep every saved state as it is.
-        why = "Intacct was busy or unreachable" if diagnosis.retryable else "new details refused"
-        message = f"Connection attempt not applied ({why}): {diagnosis.title}{suffix}"
-        store.record_event(ws_id, "connect_not_applied", message, actor)
-        return working
-    if diagnosis.step_key:
-        # A retryable hiccup proves nothing either way, so only a real answer replaces earlier flags.
-        _reset_flags(store, ws_id, keep=diagnosis.step_key)
-    store.set_connection_status(ws_id, "failed", diagnosis.title)
-    store.record_event(ws_id, "connect_failed", f"Connection failed: {diagnosis.title}{suffix}", actor)
-    store.set_step_state(ws_id, StepKey.CONNECT, "attention", note=diagnosis.title, actor=actor)
-    if diagnosis.step_key and diagnosis.step_key != StepKey.CONNECT:
-        store.set_step_state(ws_id, diagnosis.step_key, "attention", note=diagnosis.title, actor=actor)
-    return False
-
-
-def _record_success(
-    store: Store, ws_id: int, checks: list[PreflightCheck], needs_entity: bool, actor: str
-) -> None:
-    _reset_flags(store, ws_id)
-    # A successful sign-in proves the IDs are right and our sender ID is authorized.
-    proven = "Confirmed by a successful connection"
-    store.set_step_state(ws_id, StepKey.IDS, "done", note=proven, actor=actor)
-    store.set_step_state(ws_id, StepKey.WEB_SERVICES, "done", note=proven, actor=actor)
-    missing = failed_checks(checks)
-    if missing:
-        labels = ", ".join(c.label for c in missing)
-        note = f"Missing read access: {labels}"
-        store.record_event(ws_id, "preflight", f"Permission check: {note}", actor)
-        store.set_step_state(ws_id, StepKey.WS_USER, "attention", note=note, actor=actor)
-        store.set_step_state(ws_id, StepKey.CONNECT, "attention", note=note, actor=actor)
-        return
-    store.record_event(ws_id, "preflight", "Permission check: everything we need is readable", actor)
-    store.set_step_state(ws_id, StepKey.WS_USER, "done", note=proven, actor=actor)
-    if needs_entity:
-        store.set_step_state(
-            ws_id, StepKey.CONNECT, "todo", note="Choose the entity to connect to", actor=actor
-        )
-    else:
-        store.set_step_state(ws_id, StepKey.CONNECT, "done", actor=actor)

@@ -175,6 +175,44 @@ def run_preflight(session: intacct.Session, security_model: str | None = None) -
     return checks
 
 
+ENTITY_FIELDS = ["RECORDNO", "LOCATIONID", "NAME", "STATUS"]
+_ENTITY_PAGE = 2000
+
+
+def survey_connection(
+    session: intacct.Session, security_model: str | None = None, *, with_entities: bool = True
+) -> tuple[list[dict[str, str]], list[PreflightCheck]]:
+    """The company's entities and every access check, in ONE request right after sign-in.
+
+    ``with_entities`` False (signed in at an entity) skips the entity list. A company without
+    entities (no LOCATIONENTITY object) has an empty list; any other error of the entity list raises,
+    as do errors of the whole request (network, session).
+    """
+    import intacct
+
+    probes = [intacct.PageRequest(name, ["RECORDNO"], page_size=1) for name in PREFLIGHT_OBJECTS]
+    listing = [
+        intacct.PageRequest("LOCATIONENTITY", ENTITY_FIELDS, order_by="LOCATIONID", page_size=_ENTITY_PAGE)
+    ]
+    answers = session.query_batch([*listing, *probes] if with_entities else probes)
+    entities: list[dict[str, str]] = []
+    if with_entities:
+        first, answers = answers[0], answers[1:]
+        if isinstance(first, errors.ObjectNotFoundError):
+            entities = []
+        elif isinstance(first, errors.IntacctError):
+            raise first
+        elif first.num_remaining:
+            entities = session.list_entities()  # more entities than one page: rare enough to page
+        else:
+            entities = first.records
+    checks = [
+        check_from_error(name, answer if isinstance(answer, errors.IntacctError) else None, security_model)
+        for name, answer in zip(PREFLIGHT_OBJECTS, answers, strict=True)
+    ]
+    return entities, checks
+
+
 def preflight_passed(checks: list[PreflightCheck]) -> bool:
     """True when nothing is red: optional objects that are absent count as fine."""
     return all(c.ok for c in checks)

@@ -6,7 +6,6 @@ the last four are done by actions in this app (connect, sync, map, approve), so 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 # Routable's Web Services sender ID, and the sandbox's. The deployed value comes from the platform
@@ -44,8 +43,6 @@ SECURITY_MODEL_HINT = (
     "or a role picker, your company is role-based. If you instead see a list of applications with "
     "permissions per user, it is user-based."
 )
-
-STEP_STATES = ("todo", "done", "attention")
 
 # Menu paths in Intacct, kept in one place so the guidance, the checklist, the form messages and the
 # diagnosis all write them the same way.
@@ -339,19 +336,3 @@ def step(key: str) -> Step:
         return _BY_KEY[key]
     except KeyError:
         raise KeyError(f"unknown onboarding step {key!r}") from None
-
-
-def unfinished_prerequisites(step_key: str, states: Mapping[str, str]) -> list[str]:
-    """Every step still to do on the way to `step_key`, earlier ones included, in catalogue order.
-
-    `states` maps step keys to their state. A step flagged for attention was completed once; the flag
-    is advice, not a lock.
-    """
-    needed: set[str] = set()
-    pending = list(step(step_key).prerequisites)
-    while pending:
-        key = pending.pop()
-        if key not in needed:
-            needed.add(key)
-            pending.extend(step(key).prerequisites)
-    return [key for key in STEP_KEYS if key in needed and states.get(key, "todo") == "todo"]

@@ -1,5 +1,9 @@
 """Onboarding state in one SQLite file: workspaces, step progress, the connection, and an audit trail.
 
+The store only persists. What an event does to the steps is decided in onboarding.progress; the store
+writes each such outcome in one transaction (`apply`). Every change names who made it: an Identity,
+recorded on the audit event (its audit label and its key).
+
 Every public method opens its own connection and closes it, so a Store can be shared by Streamlit's
 script threads and the sync worker. WAL mode lets readers carry on while one writer commits.
 Passwords only ever arrive here already encrypted by the vault.
@@ -11,19 +15,20 @@ import json
 import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Protocol
 
 import sqlite_utils
 
-from onboarding.steps import STEP_KEYS, STEP_STATES, SecurityModel, step
+from onboarding.identity import Identity
+from onboarding.progress import AuditEntry, Outcome, Snapshot, StepProgress, StepState
+from onboarding.steps import STEP_KEYS
 from onboarding.vault import Secret
 
 MAX_NAME_LENGTH = 80
 PLANS = ("top", "entity")
-SECURITY_MODEL_VALUES = (SecurityModel.ROLE, SecurityModel.USER)
 CONNECTION_STATUSES = ("untested", "connected", "failed")
 BUSY_TIMEOUT_SECONDS = 15.0
 
@@ -59,15 +64,6 @@ class Workspace:
 
 
 @dataclass(frozen=True)
-class StepProgress:
-    state: str = "todo"
-    checked: frozenset[str] = frozenset()
-    note: str = ""
-    updated_at: datetime | None = None
-    updated_by: str = ""
-
-
-@dataclass(frozen=True)
 class ConnectionSettings:
     company_id: str
     entity_id: str
@@ -88,7 +84,42 @@ class Event:
     at: datetime
     kind: str
     message: str
-    actor: str = ""
+    actor: str = ""  # the actor's audit label: who, and in which role
+    actor_key: str = ""  # the actor's stable key (Identity.key)
+
+
+@dataclass(frozen=True)
+class SavedSettings:
+    """Connection settings to save; the password arrives already encrypted (None keeps the stored one)."""
+
+    company_id: str
+    entity_id: str
+    user_id: str
+    password_token: str | None = field(default=None, repr=False)
+
+
+@dataclass(frozen=True)
+class ConnectionChange:
+    """What a connection attempt changes in the saved connection, written with the attempt's outcome."""
+
+    status: str | None  # None keeps the status (a new connection starts untested)
+    detail: str = ""
+    settings: SavedSettings | None = None  # None: the settings stay as they are
+
+
+def saved_settings(
+    company_id: str, entity_id: str | None, user_id: str, password: str | Secret | None, vault: Encryptor
+) -> SavedSettings:
+    """Settings ready to save, the password encrypted here (None keeps the stored one)."""
+    token = None
+    if password is not None:
+        token = vault.encrypt(password.reveal() if isinstance(password, Secret) else password)
+    return SavedSettings(company_id, entity_id or "", user_id, token)
+
+
+def connection_saved_entry(settings: SavedSettings) -> AuditEntry:
+    what = "new password" if settings.password_token is not None else "password unchanged"
+    return AuditEntry("connection_saved", f"Connection settings saved for user {settings.user_id} ({what})")
 
 
 class Encryptor(Protocol):
@@ -203,11 +234,14 @@ class Store:
                     "kind": str,
                     "message": str,
                     "actor": str,
+                    "actor_key": str,
                 },
                 pk="id",
                 foreign_keys=[("workspace_id", "workspaces", "id")],
                 if_not_exists=True,
             )
+            if "actor_key" not in db["events"].columns_dict:  # databases from before identities
+                db["events"].add_column("actor_key", str)
             db.conn.execute("CREATE INDEX IF NOT EXISTS events_by_workspace ON events(workspace_id, id)")
             # A person's own settings (screen-share mode), keyed by Identity.key, not by browser tab.
             db["preferences"].create(
@@ -224,10 +258,11 @@ class Store:
             raise UnknownWorkspace(ws_id)
 
     @staticmethod
-    def _insert_event(conn: sqlite3.Connection, ws_id: int, kind: str, message: str, actor: str) -> None:
+    def _insert_event(conn: sqlite3.Connection, ws_id: int, kind: str, message: str, actor: Identity) -> None:
         conn.execute(
-            "INSERT INTO events (workspace_id, at, kind, message, actor) VALUES (?, ?, ?, ?, ?)",
-            (ws_id, _now(), kind, message, actor or ""),
+            "INSERT INTO events (workspace_id, at, kind, message, actor, actor_key) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            (ws_id, _now(), kind, message, actor.audit_label, actor.key),
         )
 
     # -- workspaces -----------------------------------------------------------------------------
@@ -247,19 +282,17 @@ class Store:
             raise InvalidInput("The workspace name contains control characters; type it again.", "name")
         return cleaned
 
-    def create_workspace(self, name: str, created_by: str = "") -> Workspace:
+    def create_workspace(self, name: str, *, actor: Identity) -> Workspace:
         cleaned = self._valid_name(name)
         now = _now()
         try:
             with self._write() as conn:
                 cursor = conn.execute(
                     "INSERT INTO workspaces (name, name_key, created_at, created_by) VALUES (?, ?, ?, ?)",
-                    (cleaned, _name_key(cleaned), now, created_by or ""),
+                    (cleaned, _name_key(cleaned), now, actor.audit_label),
                 )
                 ws_id = cursor.lastrowid
-                self._insert_event(
-                    conn, ws_id, "workspace_created", f"Workspace '{cleaned}' created", created_by
-                )
+                self._insert_event(conn, ws_id, "workspace_created", f"Workspace '{cleaned}' created", actor)
         except sqlite3.IntegrityError:
             raise InvalidInput(
                 f"A workspace named '{cleaned}' already exists (names ignore upper and lower case). "
@@ -295,7 +328,7 @@ class Store:
             archived_at=_parse_time(row["archived_at"]),
         )
 
-    def rename_workspace(self, ws_id: int, new_name: str, actor: str = "") -> Workspace:
+    def rename_workspace(self, ws_id: int, new_name: str, *, actor: Identity) -> Workspace:
         cleaned = self._valid_name(new_name)
         try:
             with self._write() as conn:
@@ -313,7 +346,7 @@ class Store:
             ) from None
         return self.get_workspace(ws_id)  # type: ignore[return-value]
 
-    def archive_workspace(self, ws_id: int, actor: str = "") -> None:
+    def archive_workspace(self, ws_id: int, *, actor: Identity) -> None:
         with self._write() as conn:
             self._require_workspace(conn, ws_id)
             conn.execute(
@@ -321,7 +354,7 @@ class Store:
             )
             self._insert_event(conn, ws_id, "workspace_archived", "Workspace archived", actor)
 
-    def set_plan(self, ws_id: int, level: str, actor: str = "") -> None:
+    def set_plan(self, ws_id: int, level: str, *, actor: Identity) -> None:
         if level not in PLANS:
             raise InvalidInput("Choose where to connect: top level or a single entity.", "plan")
         with self._write() as conn:
@@ -330,119 +363,87 @@ class Store:
             words = "top level" if level == "top" else "a single entity"
             self._insert_event(conn, ws_id, "plan_set", f"Plan: connect at {words}", actor)
 
-    def set_security_model(self, ws_id: int, model: str | None, actor: str = "") -> None:
-        if model is not None and model not in SECURITY_MODEL_VALUES:
-            raise InvalidInput("Choose role-based or user-based permissions.", "security_model")
-        with self._write() as conn:
-            self._require_workspace(conn, ws_id)
-            conn.execute("UPDATE workspaces SET security_model = ? WHERE id = ?", (model, ws_id))
-            self._insert_event(
-                conn, ws_id, "security_model_set", f"Security model: {model or 'not set'}", actor
-            )
-            # Which items count depends on the model, so a ticked step may become (in)complete.
-            self._refresh_tick_state(conn, ws_id, model)
-
     # -- step progress --------------------------------------------------------------------------
 
     def get_progress(self, ws_id: int) -> dict[str, StepProgress]:
-        """Progress for every step, in catalogue order; steps never touched are 'todo'."""
+        """Progress for every step, in catalogue order; steps never touched are to do."""
         with self._db() as db:
-            rows = {
-                r["step_key"]: r
-                for r in db.query("SELECT * FROM step_progress WHERE workspace_id = ?", [ws_id])
-            }
-        progress: dict[str, StepProgress] = {}
-        for key in STEP_KEYS:
-            row = rows.get(key)
-            if row is None:
-                progress[key] = StepProgress()
-                continue
-            progress[key] = StepProgress(
-                state=row["state"],
-                checked=frozenset(json.loads(row["checked"] or "[]")),
-                note=row["note"] or "",
-                updated_at=_parse_time(row["updated_at"]),
-                updated_by=row["updated_by"] or "",
-            )
-        return progress
+            if db.conn.execute("SELECT 1 FROM workspaces WHERE id = ?", (ws_id,)).fetchone() is None:
+                return {key: StepProgress() for key in STEP_KEYS}
+            return dict(self._snapshot(db.conn, ws_id).steps)
+
+    def snapshot(self, ws_id: int) -> Snapshot:
+        """The workspace's progress and security model, as the events in onboarding.progress read them."""
+        with self._db() as db:
+            self._require_workspace(db.conn, ws_id)
+            return self._snapshot(db.conn, ws_id)
+
+    def apply(self, ws_id: int, change: Outcome | Callable[[Snapshot], Outcome]) -> Outcome:
+        """Write one event's outcome in one transaction, and return it.
+
+        `change` is an Outcome, or a function that decides one from the progress as it stands; it is
+        called inside the transaction, so what it read cannot change before its outcome is written.
+        """
+        with self._write() as conn:
+            self._require_workspace(conn, ws_id)
+            outcome = change if isinstance(change, Outcome) else change(self._snapshot(conn, ws_id))
+            if outcome.sets_security_model:
+                conn.execute(
+                    "UPDATE workspaces SET security_model = ? WHERE id = ?", (outcome.security_model, ws_id)
+                )
+            if outcome.connection is not None:
+                self._write_connection(conn, ws_id, outcome.connection)
+            for change_ in outcome.steps:
+                self._write_step(
+                    conn, ws_id, change_.step_key, change_.state, change_.checked, change_.note, outcome.actor
+                )
+            for entry in outcome.events:
+                self._insert_event(conn, ws_id, entry.kind, entry.message, outcome.actor)
+        return outcome
+
+    def _snapshot(self, conn: sqlite3.Connection, ws_id: int) -> Snapshot:
+        model = conn.execute("SELECT security_model FROM workspaces WHERE id = ?", (ws_id,)).fetchone()[0]
+        rows = conn.execute(
+            "SELECT step_key, state, checked, note, updated_at, updated_by FROM step_progress "
+            "WHERE workspace_id = ?",
+            (ws_id,),
+        ).fetchall()
+        by_key = {row[0]: row for row in rows}
+        return Snapshot({key: self._step(by_key.get(key)) for key in STEP_KEYS}, model)
 
     @staticmethod
-    def _read_step(conn: sqlite3.Connection, ws_id: int, step_key: str) -> tuple[str, set[str], str]:
-        row = conn.execute(
-            "SELECT state, checked, note FROM step_progress WHERE workspace_id = ? AND step_key = ?",
-            (ws_id, step_key),
-        ).fetchone()
+    def _step(row: tuple | None) -> StepProgress:
         if row is None:
-            return "todo", set(), ""
-        return row[0], set(json.loads(row[1] or "[]")), row[2] or ""
+            return StepProgress()
+        return StepProgress(
+            state=StepState(row[1]),
+            checked=frozenset(json.loads(row[2] or "[]")),
+            note=row[3] or "",
+            updated_at=_parse_time(row[4]),
+            updated_by=row[5] or "",
+        )
 
     @staticmethod
     def _write_step(
         conn: sqlite3.Connection,
         ws_id: int,
         step_key: str,
-        state: str,
-        checked: set[str],
+        state: StepState,
+        checked: frozenset[str] | None,
         note: str,
-        actor: str,
+        actor: Identity,
     ) -> None:
+        # checked None keeps the stored ticks (COALESCE with the row being replaced).
+        ticks = None if checked is None else json.dumps(sorted(checked))
         conn.execute(
             "INSERT INTO step_progress "
             "(workspace_id, step_key, state, checked, note, updated_at, updated_by) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?) "
+            "VALUES (?, ?, ?, COALESCE(?, '[]'), ?, ?, ?) "
             "ON CONFLICT (workspace_id, step_key) DO UPDATE SET state = excluded.state, "
-            "checked = excluded.checked, note = excluded.note, updated_at = excluded.updated_at, "
-            "updated_by = excluded.updated_by",
-            (ws_id, step_key, state, json.dumps(sorted(checked)), note, _now(), actor or ""),
+            "checked = COALESCE(?, step_progress.checked), note = excluded.note, "
+            "updated_at = excluded.updated_at, updated_by = excluded.updated_by",
+            (ws_id, step_key, StepState(state).value, ticks, note, _now(), actor.audit_label, ticks),
         )
-
-    def set_checked(
-        self, ws_id: int, step_key: str, item_key: str, checked: bool, actor: str = ""
-    ) -> StepProgress:
-        definition = step(step_key)
-        item = definition.item(item_key)  # KeyError for an item the step does not have
-        with self._write() as conn:
-            self._require_workspace(conn, ws_id)
-            model = conn.execute("SELECT security_model FROM workspaces WHERE id = ?", (ws_id,)).fetchone()[0]
-            state, ticked, note = self._read_step(conn, ws_id, step_key)
-            if checked:
-                ticked.add(item_key)
-            else:
-                ticked.discard(item_key)
-            complete = definition.is_complete(ticked, model)
-            if complete:
-                # Ticking everything again is the user telling us a flagged problem is fixed.
-                state, note = "done", ""
-            elif state == "done":
-                state = "todo"
-            self._write_step(conn, ws_id, step_key, state, ticked, note, actor)
-            verb = "Ticked" if checked else "Unticked"
-            self._insert_event(conn, ws_id, "checklist", f"{verb} '{item.label}' ({definition.title})", actor)
-        return self.get_progress(ws_id)[step_key]
-
-    def set_step_state(self, ws_id: int, step_key: str, state: str, note: str = "", actor: str = "") -> None:
-        definition = step(step_key)
-        if state not in STEP_STATES:
-            raise ValueError(f"step state must be one of {STEP_STATES}, not {state!r}")
-        with self._write() as conn:
-            self._require_workspace(conn, ws_id)
-            old_state, ticked, _ = self._read_step(conn, ws_id, step_key)
-            self._write_step(conn, ws_id, step_key, state, ticked, note, actor)
-            if old_state != state:
-                message = f"{definition.title}: {state}" + (f" ({note})" if note else "")
-                self._insert_event(conn, ws_id, "step_state", message, actor)
-
-    def _refresh_tick_state(self, conn: sqlite3.Connection, ws_id: int, model: str | None) -> None:
-        for row in conn.execute(
-            "SELECT step_key, state, checked, note FROM step_progress WHERE workspace_id = ?", (ws_id,)
-        ).fetchall():
-            definition = step(row[0])
-            if not definition.tickable or row[1] == "attention":
-                continue
-            ticked = set(json.loads(row[2] or "[]"))
-            new_state = "done" if definition.is_complete(ticked, model) else "todo"
-            if new_state != row[1]:
-                self._write_step(conn, ws_id, row[0], new_state, ticked, row[3] or "", "")
 
     # -- connection -----------------------------------------------------------------------------
 
@@ -454,36 +455,19 @@ class Store:
         user_id: str,
         password: str | Secret | None,
         vault: Encryptor,
-        actor: str = "",
+        *,
+        actor: Identity,
     ) -> None:
         """Save the connection settings; password None keeps the stored one (encrypted, never plain)."""
-        token = None
-        if password is not None:
-            plain = password.reveal() if isinstance(password, Secret) else password
-            token = vault.encrypt(plain)
-        with self._write() as conn:
-            self._require_workspace(conn, ws_id)
-            existing = conn.execute(
-                "SELECT password_token FROM connections WHERE workspace_id = ?", (ws_id,)
-            ).fetchone()
-            if token is None:
-                token = existing[0] if existing else None
-            conn.execute(
-                "INSERT INTO connections (workspace_id, company_id, entity_id, user_id, password_token, "
-                "status, status_detail, updated_at) VALUES (?, ?, ?, ?, ?, 'untested', '', ?) "
-                "ON CONFLICT (workspace_id) DO UPDATE SET company_id = excluded.company_id, "
-                "entity_id = excluded.entity_id, user_id = excluded.user_id, "
-                "password_token = excluded.password_token, updated_at = excluded.updated_at",
-                (ws_id, company_id, entity_id or "", user_id, token, _now()),
-            )
-            what = "new password" if password is not None else "password unchanged"
-            self._insert_event(
-                conn,
-                ws_id,
-                "connection_saved",
-                f"Connection settings saved for user {user_id} ({what})",
+        settings = saved_settings(company_id, entity_id, user_id, password, vault)
+        self.apply(
+            ws_id,
+            Outcome(
                 actor,
-            )
+                events=(connection_saved_entry(settings),),
+                connection=ConnectionChange(None, "", settings),
+            ),
+        )
 
     def get_connection(self, ws_id: int, vault: Encryptor | None = None) -> ConnectionSettings | None:
         with self._db() as db:
@@ -506,18 +490,41 @@ class Store:
         )
 
     def set_connection_status(self, ws_id: int, status: str, detail: str = "") -> None:
-        if status not in CONNECTION_STATUSES:
-            raise ValueError(f"connection status must be one of {CONNECTION_STATUSES}, not {status!r}")
         with self._write() as conn:
             self._require_workspace(conn, ws_id)
-            verified = _now() if status == "connected" else None
+            self._write_connection(conn, ws_id, ConnectionChange(status, detail))
+
+    @staticmethod
+    def _write_connection(conn: sqlite3.Connection, ws_id: int, change: ConnectionChange) -> None:
+        if change.status is not None and change.status not in CONNECTION_STATUSES:
+            raise ValueError(f"connection status must be one of {CONNECTION_STATUSES}, not {change.status!r}")
+        settings = change.settings
+        if settings is not None:
+            conn.execute(
+                "INSERT INTO connections (workspace_id, company_id, entity_id, user_id, password_token, "
+                "status, status_detail, updated_at) VALUES (?, ?, ?, ?, ?, 'untested', '', ?) "
+                "ON CONFLICT (workspace_id) DO UPDATE SET company_id = excluded.company_id, "
+                "entity_id = excluded.entity_id, user_id = excluded.user_id, "
+                "password_token = COALESCE(excluded.password_token, connections.password_token), "
+                "updated_at = excluded.updated_at",
+                (
+                    ws_id,
+                    settings.company_id,
+                    settings.entity_id,
+                    settings.user_id,
+                    settings.password_token,
+                    _now(),
+                ),
+            )
+        if change.status is not None:
+            verified = _now() if change.status == "connected" else None
             conn.execute(
                 "UPDATE connections SET status = ?, status_detail = ?, "
                 "verified_at = COALESCE(?, verified_at) WHERE workspace_id = ?",
-                (status, detail, verified, ws_id),
+                (change.status, change.detail, verified, ws_id),
             )
 
-    def rewrap_passwords(self, transform: Callable[[str], str]) -> int:
+    def rewrap_passwords(self, transform: Callable[[str], str], *, actor: Identity) -> int:
         """Replace every stored password token with transform(token), all or nothing.
 
         Used by vault key rotation: if transform fails for any row, no row changes.
@@ -534,7 +541,7 @@ class Store:
                 )
             for ws_id, _ in rows:
                 self._insert_event(
-                    conn, ws_id, "vault_rotated", "Stored password re-encrypted under a new key", ""
+                    conn, ws_id, "vault_rotated", "Stored password re-encrypted under a new key", actor
                 )
         return len(rows)
 
@@ -559,7 +566,7 @@ class Store:
 
     # -- audit trail ----------------------------------------------------------------------------
 
-    def record_event(self, ws_id: int, kind: str, message: str, actor: str = "") -> None:
+    def record_event(self, ws_id: int, kind: str, message: str, *, actor: Identity) -> None:
         with self._write() as conn:
             self._require_workspace(conn, ws_id)
             self._insert_event(conn, ws_id, kind, message, actor)
@@ -578,6 +585,7 @@ class Store:
                     kind=r["kind"],
                     message=r["message"],
                     actor=r["actor"] or "",
+                    actor_key=r["actor_key"] or "",
                 )
                 for r in rows
             ]

@@ -23,21 +23,23 @@ from pathlib import Path
 import intacct
 import intacct.sync
 from intacct import errors
-from onboarding import gateway_slots
+from onboarding import gateway_slots, progress
 from onboarding.connection import NotConnectedError, open_session
 from onboarding.diagnosis import Diagnosis, diagnose
+from onboarding.identity import Identity
 from onboarding.platform import Platform
-from onboarding.steps import SENDER_ID, StepKey
+from onboarding.steps import SENDER_ID
 from onboarding.store import Store
 from onboarding.vault import Vault
 
 log = logging.getLogger(__name__)
 
+# A job is running until it ends with one of the sync's own statuses (intacct.sync.SyncStatus).
 RUNNING = "running"
-COMPLETED = "completed"
-PARTIAL = "partial"
-FAILED = "failed"
-CANCELLED = "cancelled"
+COMPLETED = intacct.sync.SyncStatus.COMPLETED
+PARTIAL = intacct.sync.SyncStatus.PARTIAL
+FAILED = intacct.sync.SyncStatus.FAILED
+CANCELLED = intacct.sync.SyncStatus.CANCELLED
 
 _UNEXPECTED = (
     "The sync stopped because of an unexpected problem on our side. Start it again; what was already "
@@ -251,27 +253,28 @@ def start_sync(
     data_dir: str | Path,
     *,
     full: bool = False,
-    actor: str = "",
+    actor: Identity,
     registry: SyncJobs = JOBS,
 ) -> SyncJob:
     """Start (or join) the workspace's sync; marks the Sync step done when every object synced."""
 
     def finished(snapshot: JobSnapshot) -> None:
         report = snapshot.report
-        if snapshot.status == COMPLETED and report is not None:
-            store.set_step_state(ws_id, StepKey.SYNC, "done", actor=actor)
-            message = f"Sync finished: {report.fetched} records fetched in {report.wall_s:.0f} s."
-            store.record_event(ws_id, "sync", message, actor)
-        elif snapshot.status in (PARTIAL, FAILED):
-            failed = [n for n, o in (report.objects.items() if report else ()) if o.status == FAILED]
-            if failed:
-                note = f"Some objects could not be synced: {', '.join(failed)}."
-            else:
-                note = snapshot.message or "The sync did not finish."
-            store.set_step_state(ws_id, StepKey.SYNC, "attention", note=note, actor=actor)
-            store.record_event(ws_id, "sync", f"Sync did not finish: {note}", actor)
-        elif snapshot.status == CANCELLED:
-            store.record_event(ws_id, "sync", "Sync stopped by a user; the next sync resumes it.", actor)
+        if snapshot.status == COMPLETED and report is None:
+            return  # cannot happen: a completed job always has its report
+        failed = [n for n, o in (report.objects.items() if report else ()) if o.status == FAILED]
+        store.apply(
+            ws_id,
+            lambda now: progress.sync_finished(
+                now,
+                status=snapshot.status,
+                fetched=report.fetched if report else 0,
+                wall_s=report.wall_s if report else 0.0,
+                failed_objects=failed,
+                problem=snapshot.message,
+                actor=actor,
+            ),
+        )
 
     job = SyncJob(
         ws_id,
@@ -283,5 +286,5 @@ def start_sync(
     )
     started = registry.start(job)
     if started is job:
-        store.record_event(ws_id, "sync", "Full sync started." if full else "Sync started.", actor)
+        store.record_event(ws_id, "sync", "Full sync started." if full else "Sync started.", actor=actor)
     return started

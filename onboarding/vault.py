@@ -15,9 +15,12 @@ import logging
 import os
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
+
+if TYPE_CHECKING:
+    from onboarding.identity import Identity
 
 log = logging.getLogger(__name__)
 
@@ -176,10 +179,10 @@ class Vault:
 class PasswordStore(Protocol):
     """What rotate_vault_key needs from the store (onboarding.store.Store provides it)."""
 
-    def rewrap_passwords(self, transform) -> int: ...
+    def rewrap_passwords(self, transform, *, actor) -> int: ...
 
 
-def rotate_vault_key(store: PasswordStore, vault: Vault, new_key: bytes | str) -> Vault:
+def rotate_vault_key(store: PasswordStore, vault: Vault, new_key: bytes | str, *, actor: Identity) -> Vault:
     """Re-encrypt every stored password under new_key and return the vault to use from now on.
 
     Order matters for crash safety: the key file first learns the new key (keeping the old ones), then
@@ -190,7 +193,7 @@ def rotate_vault_key(store: PasswordStore, vault: Vault, new_key: bytes | str) -
     rotated = vault.with_primary(new_key)
     if rotated.source == "file" and rotated.key_file is not None:
         _write_key_file(rotated.key_file, rotated._key_lines())
-    count = store.rewrap_passwords(rotated.rotate_token)
+    count = store.rewrap_passwords(rotated.rotate_token, actor=actor)
     log.info(
         "vault key rotated: %d stored password(s) re-encrypted under key %s", count, rotated.primary_key_id
     )

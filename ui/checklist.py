@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
+from onboarding import progress
+from onboarding.identity import Identity
+from onboarding.progress import StepState
 from onboarding.steps import ChecklistItem
 from onboarding.store import Store
 from ui.guard import PageContext
@@ -12,8 +15,11 @@ from ui.safe import guarded
 
 
 @guarded
-def _save_tick(store: Store, ws_id: int, step_key: str, item_key: str, widget_key: str) -> None:
-    store.set_checked(ws_id, step_key, item_key, bool(st.session_state.get(widget_key)))
+def _save_tick(
+    store: Store, ws_id: int, step_key: str, item_key: str, widget_key: str, actor: Identity
+) -> None:
+    ticked = bool(st.session_state.get(widget_key))
+    store.apply(ws_id, lambda now: progress.checklist_ticked(now, step_key, item_key, ticked, actor=actor))
 
 
 def render_checklist(
@@ -36,16 +42,16 @@ def render_checklist(
             key=widget_key,
             help=help_text,
             on_change=_save_tick,
-            args=(ctx.store, ctx.ws_id, definition.key, item.key, widget_key),
+            args=(ctx.store, ctx.ws_id, definition.key, item.key, widget_key, ctx.actor),
         )
 
 
 def completion_note(ctx: PageContext, next_step_key: str | None) -> None:
     """Tell the user where they stand, and where to go next once the step is done."""
     state = ctx.my_progress.state
-    if state == "done":
+    if state == StepState.DONE:
         st.success("This step is done. Nice work.", icon=":material/check_circle:")
         if next_step_key:
             step_link(next_step_key, icon=":material/arrow_forward:")
-    elif state == "todo" and ctx.step.tickable:
+    elif state == StepState.TODO and ctx.step.tickable:
         st.caption("Tick each item once it is true; your ticks are saved straight away.")

@@ -246,6 +246,7 @@ def _submit(ctx: PageContext, keys: _Keys, saved: ConnectionSettings | None) -> 
             entity,
             user,
             password or None,
+            actor=ctx.actor,
             known_entities=_known_entities(keys, company or (saved.company_id if saved else "")),
         )
     finally:
@@ -326,6 +327,7 @@ def _reconnect(ctx: PageContext, keys: _Keys, entity_id: str) -> None:
             ctx.platform,
             ctx.ws_id,
             entity_id,
+            actor=ctx.actor,
             known_entities=_known_entities(keys, saved.company_id if saved else ""),
         )
     except NotConnectedError as problem:

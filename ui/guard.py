@@ -12,12 +12,15 @@ from dataclasses import dataclass
 
 import streamlit as st
 
+from onboarding.identity import Identity
 from onboarding.platform import Platform, PlatformConfigError
-from onboarding.steps import SENDER_ID, Step, StepKey, step, unfinished_prerequisites
+from onboarding.progress import StepState, unfinished_prerequisites
+from onboarding.steps import SENDER_ID, Step, StepKey, step
 from onboarding.store import StepProgress, Store, Workspace
 from onboarding.vault import Vault, VaultError
 from ui import workspaces
 from ui.display import redact, shown
+from ui.identity import current_identity
 from ui.nav import step_label, step_link
 from ui.resources import db_path, get_platform, get_store, get_vault
 from ui.safe import describe_for_log, report_unexpected
@@ -40,6 +43,8 @@ class PageContext:
     progress: dict[str, StepProgress]
     screen_share: bool
     step: Step
+    # Who acts on this page: every change a page makes is recorded against this identity.
+    actor: Identity
     platform_problem: str = ""
 
     @property
@@ -111,7 +116,7 @@ def _explain_prerequisites(definition: Step, missing: list[str]) -> None:
 
 def attention_banner(ctx: PageContext) -> None:
     mine = ctx.my_progress
-    if mine.state != "attention":
+    if mine.state != StepState.ATTENTION:
         return
     connection = ctx.store.get_connection(ctx.ws_id)
     ids = [connection.company_id, connection.user_id, connection.entity_id] if connection else []
@@ -127,17 +132,18 @@ def page_setup(step_key: str) -> PageContext:
         store = _open_store()
         vault = _open_vault()
         platform, platform_problem = _open_platform()
+        actor = current_identity()
         workspace = workspaces.current_workspace(store)
         progress = store.get_progress(workspace.id) if workspace else None
         # The mapping editor loses edits on reruns it did not cause: no live sidebar there.
-        render_sidebar(store, platform, workspace, progress, poll=step_key != StepKey.MAP)
+        render_sidebar(store, platform, workspace, progress, actor, poll=step_key != StepKey.MAP)
         if platform_problem:
             st.sidebar.error(platform_problem, icon=":material/build:")
-        sharing = screen_share_on(store)
+        sharing = screen_share_on(store, actor)
         if sharing:
             badge()
         if workspace is None or progress is None:
-            workspaces.picker(store, screen_share=sharing)
+            workspaces.picker(store, actor, screen_share=sharing)
             st.stop()
         missing = unfinished_prerequisites(step_key, {key: p.state for key, p in progress.items()})
         if missing:
@@ -151,6 +157,7 @@ def page_setup(step_key: str) -> PageContext:
             progress=progress,
             screen_share=sharing,
             step=definition,
+            actor=actor,
             platform_problem=platform_problem,
         )
     except Exception as error:  # noqa: BLE001 - set-up must never show a traceback either

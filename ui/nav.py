@@ -5,12 +5,13 @@ from __future__ import annotations
 import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
+from onboarding.progress import StepState
 from onboarding.steps import STEPS, Step, step
 from ui.resources import PROJECT_ROOT
 from ui.workspaces import QUERY_PARAM, SELECTED_KEY
 
-STATE_LABELS = {"todo": "to do", "done": "done", "attention": "needs attention"}
-STATE_ICONS = {"done": ":material/check_circle:", "attention": ":material/error:"}
+STATE_LABELS = {StepState.TODO: "to do", StepState.DONE: "done", StepState.ATTENTION: "needs attention"}
+STATE_ICONS = {StepState.DONE: ":material/check_circle:", StepState.ATTENTION: ":material/error:"}
 
 
 def build_pages() -> list[st.Page]:

@@ -6,6 +6,7 @@ from functools import partial
 
 import streamlit as st
 
+from onboarding import progress
 from onboarding.preflight import PERMISSIONS, RIGHTS
 from onboarding.steps import (
     MENU_ROLES,
@@ -50,7 +51,9 @@ def security_model_choice(ctx: PageContext) -> str | None:
         SECURITY_MODELS,
         ctx.workspace.security_model,
         f"security_model_{ctx.ws_id}",
-        partial(ctx.store.set_security_model, ctx.ws_id),
+        lambda model: ctx.store.apply(
+            ctx.ws_id, partial(progress.security_model_changed, model=model, actor=ctx.actor)
+        ),
         help=SECURITY_MODEL_HINT,
     )
     if ctx.workspace.security_model is None:

@@ -39,7 +39,7 @@ def decision_helper(ctx: PageContext) -> None:
     if ctx.workspace.plan != advice.plan and st.button(
         f"Use this: {PLAN_LABELS[advice.plan]}", key=f"plan_adopt_{ctx.ws_id}"
     ):
-        ctx.store.set_plan(ctx.ws_id, advice.plan)
+        ctx.store.set_plan(ctx.ws_id, advice.plan, actor=ctx.actor)
         st.rerun()
 
 
@@ -51,7 +51,7 @@ def plan_choice(ctx: PageContext) -> None:
         PLAN_LABELS,
         ctx.workspace.plan,
         f"plan_choice_{ctx.ws_id}",
-        partial(ctx.store.set_plan, ctx.ws_id),
+        partial(ctx.store.set_plan, ctx.ws_id, actor=ctx.actor),
     )
     if ctx.workspace.plan is None:
         st.caption("Nothing chosen yet. You can change it later; the Connect step follows this choice.")

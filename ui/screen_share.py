@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from onboarding.identity import LOCAL_IMPLEMENTATION_MANAGER, Identity
+from onboarding.identity import Identity
 from onboarding.store import Store
 from ui.safe import guarded
 
@@ -18,34 +18,27 @@ _WIDGET = "screen_share_toggle"
 BADGE_TEXT = "Screen-share mode: IDs hidden"
 
 
-def acting_identity() -> Identity:
-    """Who is using the app in this session (the local implementation manager until sign-in exists)."""
-    return LOCAL_IMPLEMENTATION_MANAGER
+def screen_share_on(store: Store, identity: Identity) -> bool:
+    return store.get_preference(identity.key, PREFERENCE) == "on"
 
 
-def screen_share_on(store: Store, identity: Identity | None = None) -> bool:
-    who = identity or acting_identity()
-    return store.get_preference(who.key, PREFERENCE) == "on"
-
-
-def set_screen_share(store: Store, on: bool, identity: Identity | None = None) -> None:
-    who = identity or acting_identity()
-    store.set_preference(who.key, PREFERENCE, "on" if on else "off")
+def set_screen_share(store: Store, identity: Identity, on: bool) -> None:
+    store.set_preference(identity.key, PREFERENCE, "on" if on else "off")
 
 
 @guarded
-def _save(store: Store) -> None:
-    set_screen_share(store, bool(st.session_state.get(_WIDGET)))
+def _save(store: Store, identity: Identity) -> None:
+    set_screen_share(store, identity, bool(st.session_state.get(_WIDGET)))
 
 
-def toggle(store: Store) -> None:
+def toggle(store: Store, identity: Identity) -> None:
     """The sidebar switch; the stored setting, not the widget, is the truth on every run."""
-    st.session_state[_WIDGET] = screen_share_on(store)
+    st.session_state[_WIDGET] = screen_share_on(store, identity)
     st.toggle(
         "Screen-share mode",
         key=_WIDGET,
         on_change=_save,
-        args=(store,),
+        args=(store, identity),
         help="Turn this on before sharing your screen: Company IDs and user IDs are partly hidden, and "
         "the list of customers is not shown. It stays on after a reload and in new tabs until you turn "
         "it off. Passwords are never shown, in either mode.",

@@ -5,7 +5,9 @@ from __future__ import annotations
 import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
+from onboarding.identity import Identity
 from onboarding.platform import Platform
+from onboarding.progress import StepState
 from onboarding.steps import STEPS, StepKey
 from onboarding.store import StepProgress, Store, Workspace
 from onboarding.sync_jobs import current_job
@@ -51,7 +53,7 @@ def _step_list(progress: dict[str, StepProgress], workspace: Workspace, poll: bo
 
 def _step_lines(progress: dict[str, StepProgress], workspace: Workspace, sync_status: str | None) -> None:
     for number, definition in enumerate(STEPS, start=1):
-        state = progress[definition.key].state if definition.key in progress else "todo"
+        state = progress[definition.key].state if definition.key in progress else StepState.TODO
         label = f"{number}. {definition.nav_title} · {STATE_LABELS.get(state, state)}"
         icon = STATE_ICONS.get(state, definition.icon)
         if definition.key == StepKey.SYNC and sync_status is not None:
@@ -69,22 +71,24 @@ def render_sidebar(
     platform: Platform | None,
     workspace: Workspace | None,
     progress: dict[str, StepProgress] | None,
+    actor: Identity,
     *,
     poll: bool = True,
 ) -> None:
     """`poll` False keeps the sidebar still while a sync runs (pages with an editor that reruns upset)."""
     with st.sidebar:
         st.markdown("### Routable × Sage Intacct")
-        sharing = screen_share.screen_share_on(store)
+        st.caption(f":material/person: Signed in as: {actor.name}")
+        sharing = screen_share.screen_share_on(store, actor)
         if workspace is not None:
             workspaces.switcher(store, workspace, screen_share=sharing)
             with st.expander("Start a new customer workspace", expanded=False):
-                workspaces.creation_form(store, "workspace_create_sidebar")
+                workspaces.creation_form(store, "workspace_create_sidebar", actor)
         if workspace is not None and progress is not None:
             st.divider()
             _step_list(progress, workspace, poll)
         st.divider()
-        screen_share.toggle(store)
+        screen_share.toggle(store, actor)
         if sharing:
             screen_share.badge()
         if platform is not None:

@@ -51,7 +51,7 @@ def _when(moment: datetime | None) -> str:
 
 
 def _start(page: PageContext, full: bool) -> None:
-    start_sync(page.store, page.vault, page.platform, page.ws_id, data_dir(), full=full)
+    start_sync(page.store, page.vault, page.platform, page.ws_id, data_dir(), full=full, actor=page.actor)
 
 
 def _stop(page: PageContext) -> None:

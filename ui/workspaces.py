@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from onboarding.identity import Identity
 from onboarding.store import InvalidInput, Store, Workspace
 from ui.safe import guarded
 
@@ -61,10 +62,10 @@ def current_workspace(store: Store) -> Workspace | None:
 
 
 @guarded
-def _create(store: Store, name_key: str, error_key: str) -> None:
+def _create(store: Store, name_key: str, error_key: str, actor: Identity) -> None:
     """Form callback: create the workspace and select it, or keep the message for the form to show."""
     try:
-        workspace = store.create_workspace(st.session_state.get(name_key, ""))
+        workspace = store.create_workspace(st.session_state.get(name_key, ""), actor=actor)
     except InvalidInput as problem:
         st.session_state[error_key] = problem.message
         return
@@ -73,7 +74,7 @@ def _create(store: Store, name_key: str, error_key: str) -> None:
     select_workspace(workspace.id)
 
 
-def creation_form(store: Store, form_key: str, *, container: object | None = None) -> None:
+def creation_form(store: Store, form_key: str, actor: Identity, *, container: object | None = None) -> None:
     """A one-field form to start a workspace for a new customer."""
     target = container if container is not None else st
     name_key, error_key = f"{form_key}_name", f"{form_key}_error"
@@ -86,7 +87,7 @@ def creation_form(store: Store, form_key: str, *, container: object | None = Non
             help="Usually the customer's company name. You can have one workspace per customer.",
         )
         st.form_submit_button(
-            "Create workspace", type="primary", on_click=_create, args=(store, name_key, error_key)
+            "Create workspace", type="primary", on_click=_create, args=(store, name_key, error_key, actor)
         )
     if st.session_state.get(error_key):
         target.error(st.session_state[error_key])
@@ -124,7 +125,7 @@ def switcher(store: Store, current: Workspace, *, screen_share: bool = False) ->
     )
 
 
-def picker(store: Store, *, screen_share: bool = False) -> None:
+def picker(store: Store, actor: Identity, *, screen_share: bool = False) -> None:
     """Main-area chooser shown when no workspace is selected yet (without the list while sharing)."""
     st.title("Connect Sage Intacct to Routable")
     st.write(
@@ -167,4 +168,4 @@ def picker(store: Store, *, screen_share: bool = False) -> None:
             st.info("No workspaces yet. Start the first one on the right.", icon=":material/arrow_forward:")
     with right:
         st.subheader("Start a new customer")
-        creation_form(store, "workspace_create_main")
+        creation_form(store, "workspace_create_main", actor)

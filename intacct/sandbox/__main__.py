@@ -71,6 +71,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="every reply takes at least this long from the request's arrival",
     )
     parser.add_argument(
+        "--function-ms",
+        type=_non_negative,
+        default=0,
+        help="server time charged per function a request runs, on top of --latency-ms (default 0)",
+    )
+    parser.add_argument(
         "--max-concurrent",
         type=_positive,
         default=2,
@@ -105,6 +111,7 @@ def main(argv: list[str] | None = None) -> int:
             accounts=args.accounts,
             vendors=args.vendors,
             latency_ms=args.latency_ms,
+            function_ms=args.function_ms,
             max_concurrent=args.max_concurrent,
             faults=args.faults,
             session_timeout_s=args.session_timeout_s,

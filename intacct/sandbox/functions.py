@@ -25,9 +25,10 @@ from .schema import DECIMAL_TYPES, NUMERIC_TYPES, OBJECTS, ObjectDef, object_def
 from .sessions import ResultSets, Session, SessionStore
 from .tables import Table
 from .xmlparse import Node
-from .xmlwrite import attributes, element, esc, esc_attr, records_xml
+from .xmlwrite import attributes, element, esc, esc_attr, record_fragments, records_xml
 
 READ_BY_QUERY_MAX_PAGE = 1000
+JSON_TYPE = "application/json"
 DEFAULT_PAGE = 100
 
 
@@ -40,6 +41,8 @@ class CallContext:
     endpoint: str
     sessions: SessionStore
     results: ResultSets
+    # False inside a request of several functions: every answer must then be XML inside its <result>.
+    bare_allowed: bool = True
 
     @property
     def owner(self) -> str:
@@ -51,7 +54,8 @@ class CallContext:
 
 @dataclass
 class Outcome:
-    body: str
+    # The inside of <result> after <controlid>: text, or UTF-8 bytes when built from cached records.
+    body: str | bytes
     raw_body: bytes | None = None
     raw_type: str = ""
 
@@ -157,7 +161,7 @@ def read_by_query(ctx: CallContext, node: Node) -> Outcome:
 
 def _legacy_page(
     spec: ObjectDef, table: Table, fields, page, total: int, remaining: int, result_id: str
-) -> str:
+) -> bytes:
     tag = spec.name.lower()
     head = attributes(
         (
@@ -168,7 +172,34 @@ def _legacy_page(
             ("resultId", result_id),
         )
     )
-    return f"<data{head}>{records_xml(tag, fields, page, table.view)}</data>"
+    return _data(head, _table_records_xml(table, tag, fields, page))
+
+
+def _data(head: str, records: bytes) -> bytes:
+    return b"".join((f"<data{head}>".encode(), records, b"</data>"))
+
+
+def _table_records_xml(table: Table, tag: str, fields, recnos) -> bytes:
+    """records_xml over a table's records, UTF-8, each rendered once while it stays unchanged."""
+    fields = tuple(fields)
+
+    def render(missing: list[int]) -> list[bytes]:
+        return [text.encode() for text in record_fragments(tag, fields, missing, table.view)]
+
+    return b"".join(table.rendered(("xml", tag, fields), recnos, render))
+
+
+def _table_records_json(table: Table, columns: list[str], recnos) -> Outcome:
+    """A bare JSON page of a table's records, each rendered once while it stays unchanged."""
+    if not columns:
+        return _raw("json", columns, (table.view(r) for r in recnos))
+    fields = tuple(columns)
+
+    def render(missing: list[int]) -> list[bytes]:
+        return [text.encode() for text in json_fragments(columns, (table.view(r) for r in missing))]
+
+    records = b", ".join(table.rendered(("json", fields), recnos, render))
+    return Outcome("", b"".join((b"[", records, b"]")), JSON_TYPE)
 
 
 def read_more(ctx: CallContext, node: Node) -> Outcome:
@@ -210,6 +241,8 @@ def query(ctx: CallContext, node: Node) -> Outcome:
         raise FunctionFailed(
             messages.query_failed(f"returnformat must be xml, json or csv, not {return_format}.")
         )
+    if not ctx.bare_allowed:
+        return_format = "xml"
     # showprivate is accepted and has no effect: a top-level user already sees every entity's records here.
 
     plain: list[str] = []
@@ -257,6 +290,8 @@ def query(ctx: CallContext, node: Node) -> Outcome:
     total = len(recnos)
     page = recnos[offset : offset + pagesize]
     remaining = max(0, total - offset - len(page))
+    if return_format == "json":
+        return _table_records_json(table, plain, page)
     if return_format != "xml":
         return _raw(return_format, plain, (table.view(r) for r in page))
     head = attributes(
@@ -268,7 +303,7 @@ def query(ctx: CallContext, node: Node) -> Outcome:
             ("numremaining", remaining),
         )
     )
-    return Outcome(f"<data{head}>{records_xml(spec.name, plain, page, table.view)}</data>")
+    return Outcome(_data(head, _table_records_xml(table, spec.name, plain, page)))
 
 
 _RANGE_OPERATORS = frozenset({"greaterthan", "greaterthanorequalto", "lessthan", "lessthanorequalto"})
@@ -361,7 +396,7 @@ def _raw(return_format: str, columns, rows) -> Outcome:
     if return_format == "json":
         # Exactly "application/json", no charset (JSON is UTF-8 by definition): clients in production
         # compare the header to this string to tell data from an XML error envelope.
-        return Outcome("", _json_records(list(columns), rows).encode(), "application/json")
+        return Outcome("", _json_records(list(columns), rows).encode(), JSON_TYPE)
     rows = [{name: row.get(name, "") for name in columns} for row in rows]
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
@@ -371,14 +406,19 @@ def _raw(return_format: str, columns, rows) -> Outcome:
 
 
 def _json_records(columns: list[str], rows) -> str:
-    """``json.dumps([{column: value, ...}, ...], ensure_ascii=False)``, byte for byte, several times faster.
+    """``json.dumps([{column: value, ...}, ...], ensure_ascii=False)``, byte for byte, much faster."""
+    if not columns:
+        return json.dumps([{} for _ in rows])
+    return "[" + ", ".join(json_fragments(columns, rows)) + "]"
+
+
+def json_fragments(columns: list[str], rows) -> list[str]:
+    """One ``json.dumps(record, ensure_ascii=False)`` text per row, for columns (at least one).
 
     A JSON page of 2,000 vendors is built on every keyset request of a sync. Each record is one
     %-format of a template holding the keys; only values that JSON must escape (quotes, backslashes,
     control characters) go through the encoder.
     """
-    if not columns:
-        return json.dumps([{} for _ in rows])
     keys = [json.dumps(name, ensure_ascii=False).replace("%", "%%") for name in columns]
     template = "{" + ", ".join(f'{key}: "%s"' for key in keys) + "}"
     pick_values = itemgetter(*columns) if len(columns) > 1 else (lambda row: (row[columns[0]],))
@@ -397,7 +437,7 @@ def _json_records(columns: list[str], rows) -> str:
         if '"' in joined or "\\" in joined or not joined.isprintable():
             values = tuple(encode_basestring(value)[1:-1] for value in values)
         append(template % values)
-    return "[" + ", ".join(parts) + "]"
+    return parts
 
 
 # -- read and readByName ----------------------------------------------------------------------------------
@@ -434,9 +474,9 @@ def read_by_name(ctx: CallContext, node: Node) -> Outcome:
     return Outcome(_upper_page(spec, table, fields, recnos))
 
 
-def _upper_page(spec: ObjectDef, table: Table, fields, recnos) -> str:
+def _upper_page(spec: ObjectDef, table: Table, fields, recnos) -> bytes:
     head = attributes((("listtype", spec.name), ("count", len(recnos))))
-    return f"<data{head}>{records_xml(spec.name, fields, recnos, table.view)}</data>"
+    return _data(head, _table_records_xml(table, spec.name, fields, recnos))
 
 
 # -- metadata ------------------------------------------------------------------------------------------

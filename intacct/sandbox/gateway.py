@@ -101,7 +101,7 @@ class ResultEntry:
     status: str
     function: str
     controlid: str
-    body: str = ""
+    body: str | bytes = ""
     errors: list[ErrorItem] = field(default_factory=list)
     raw: Outcome | None = None
 
@@ -109,16 +109,24 @@ class ResultEntry:
         self.status, self.body, self.raw = "aborted", "", None
         self.errors = [messages.rolled_back()]
 
-    def xml(self) -> str:
-        return (
+    def xml(self) -> list[bytes]:
+        """The <result> element in pieces: a page's records are already bytes, copied only once."""
+        head = (
             f"<result>{element('status', self.status)}{element('function', self.function)}"
-            f"{element('controlid', self.controlid)}{self.body}"
-            f"{errormessage(self.errors) if self.errors else ''}</result>"
+            f"{element('controlid', self.controlid)}"
         )
+        tail = f"{errormessage(self.errors) if self.errors else ''}</result>"
+        body = self.body if isinstance(self.body, bytes) else self.body.encode()
+        return [head.encode(), body, tail.encode()]
 
 
-def envelope(inner: str) -> bytes:
-    return f"{XML_DECLARATION}<response>{inner}</response>".encode()
+_ENVELOPE_HEAD = f"{XML_DECLARATION}<response>".encode()
+
+
+def envelope(inner: str | list[bytes]) -> bytes:
+    if isinstance(inner, str):
+        return f"{XML_DECLARATION}<response>{inner}</response>".encode()
+    return b"".join((_ENVELOPE_HEAD, *inner, b"</response>"))
 
 
 def gateway_error(
@@ -153,6 +161,11 @@ def _request_bytes(body: bytes, content_type: str) -> bytes:
     # application/xml, text/xml, x-intacct-xml-request; anything else is read as XML too, as a gateway
     # that takes the raw body would.
     return body
+
+
+def _calls(operation: Node) -> list[Node]:
+    """The <function> elements of an operation, in order (the gateway runs them one after another)."""
+    return [f for content in operation.findall("content") for f in content.findall("function")]
 
 
 class Gateway:
@@ -275,9 +288,12 @@ class Gateway:
     def run(self, admitted: Admitted, endpoint: str, executed: list[str]) -> Reply:
         """Run every admitted operation; `executed` collects the names of the functions attempted."""
         outcomes: dict[int, list[ResultEntry]] = {}
+        # Only a request of one function may be answered with bare JSON or CSV: with several, each
+        # function needs its own <result>, so a query asking for json is answered as XML data inside it.
+        lone = len(admitted.operations) == 1 and len(_calls(admitted.operations[0].operation)) == 1
         for index, operation in enumerate(admitted.operations):
             if isinstance(operation, Authorized):
-                outcomes[index] = self._run_operation(operation, endpoint, executed)
+                outcomes[index] = self._run_operation(operation, endpoint, executed, lone)
         # A lone query asking for json or csv is answered with the bare data, no envelope.
         if len(admitted.operations) == 1 and len(outcomes.get(0, ())) == 1:
             raw = outcomes[0][0].raw
@@ -285,7 +301,9 @@ class Gateway:
                 return Reply(200, raw.raw_body, content_type=raw.raw_type)
         return Reply(200, self._render(admitted, outcomes))
 
-    def _run_operation(self, operation: Authorized, endpoint: str, executed: list[str]) -> list[ResultEntry]:
+    def _run_operation(
+        self, operation: Authorized, endpoint: str, executed: list[str], lone: bool
+    ) -> list[ResultEntry]:
         context = CallContext(
             operation.company,
             operation.user,
@@ -294,11 +312,12 @@ class Gateway:
             endpoint,
             self.sessions,
             self.results,
+            bare_allowed=lone,
         )
         entries: list[ResultEntry] = []
         failed_at: int | None = None
         transaction = operation.operation.attrs.get("transaction") == "true"
-        calls = [f for content in operation.operation.findall("content") for f in content.findall("function")]
+        calls = _calls(operation.operation)
         for position, function in enumerate(calls):
             body = function.children[0]
             entry = ResultEntry("success", body.tag, function.attrs.get("controlid", ""))
@@ -331,16 +350,16 @@ class Gateway:
         return entries
 
     def _render(self, admitted: Admitted, outcomes: dict[int, list[ResultEntry]]) -> bytes:
-        parts = [admitted.request.control.xml("success")]
+        parts: list[bytes] = [admitted.request.control.xml("success").encode()]
         now = datetime.now(UTC)
         for index, operation in enumerate(admitted.operations):
-            parts.append("<operation>")
+            parts.append(b"<operation>")
             if isinstance(operation, Refused):
                 parts.append(
                     f"<authentication>{element('status', 'failure')}{element('userid', operation.userid)}"
                     f"{element('companyid', operation.companyid)}</authentication>"
+                    f"{errormessage(operation.errors)}".encode()
                 )
-                parts.append(errormessage(operation.errors))
             else:
                 timeout = now + timedelta(seconds=self.sessions.timeout_s)
                 parts.append(
@@ -349,8 +368,9 @@ class Gateway:
                     f"{element('companyid', operation.company.company_id)}"
                     f"{element('locationid', operation.entity)}"
                     f"{element('sessiontimestamp', iso_with_offset(now))}"
-                    f"{element('sessiontimeout', iso_with_offset(timeout))}</authentication>"
+                    f"{element('sessiontimeout', iso_with_offset(timeout))}</authentication>".encode()
                 )
-                parts.extend(entry.xml() for entry in outcomes.get(index, ()))
-            parts.append("</operation>")
-        return envelope("".join(parts))
+                for entry in outcomes.get(index, ()):
+                    parts.extend(entry.xml())
+            parts.append(b"</operation>")
+        return envelope(parts)

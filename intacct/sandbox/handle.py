@@ -146,12 +146,16 @@ def start(
     vendors: int = 2000,
     latency_ms: int = 0,
     max_concurrent: int = 2,
+    function_ms: int = 0,
     faults: str | Mapping[str, object] | FaultSpec | None = None,
     session_timeout_s: float = DEFAULT_SESSION_TIMEOUT_S,
 ) -> SandboxHandle:
-    """Start a sandbox gateway on a background thread and return its handle (port 0: any free port)."""
-    if latency_ms < 0:
-        raise ValueError("latency_ms must not be negative")
+    """Start a sandbox gateway on a background thread and return its handle (port 0: any free port).
+
+    Every reply takes at least ``latency_ms`` plus ``function_ms`` for each function the request ran.
+    """
+    if latency_ms < 0 or function_ms < 0:
+        raise ValueError("latency_ms and function_ms must not be negative")
     if session_timeout_s < 0:
         raise ValueError("session_timeout_s must not be negative")
     spec = FaultSpec.parse(faults)
@@ -161,7 +165,7 @@ def start(
     gateway.login401 = spec.login401
     traffic = Traffic(max_concurrent)
     injector = FaultInjector(seed, spec)
-    server = GatewayServer((host, port), Frontend(gateway, traffic, injector, latency_ms))
+    server = GatewayServer((host, port), Frontend(gateway, traffic, injector, latency_ms, function_ms))
     return SandboxHandle(
         server=server,
         directory=directory,

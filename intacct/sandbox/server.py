@@ -1,12 +1,15 @@
 """The HTTP side: threads, keep-alive, the per-company concurrency limit, latency and injected faults.
 
-Every reply takes at least the configured latency, counted from when its request arrived; a request holds
-its company's concurrency slot until its reply has been written, latency included, as a slow gateway would.
+Every reply takes at least the configured latency, counted from when its request arrived, plus the
+configured time per function the request ran: the gateway runs a request's functions one after another,
+so batching functions saves the per-request part only. A request holds its company's concurrency slot
+until its reply is ready, latency included, as a slow gateway would.
 """
 
 from __future__ import annotations
 
 import contextlib
+import json
 import logging
 import socket
 import threading
@@ -23,6 +26,8 @@ from .traffic import Traffic
 log = logging.getLogger("intacct.sandbox")
 
 GATEWAY_PATH = "/ia/xml/xmlgw.phtml"
+# GET: the sandbox's own counters and CPU time as JSON, for benchmarks that run it as a separate process.
+STATS_PATH = "/sandbox/stats"
 MAX_BODY_BYTES = 20 * 1024 * 1024
 RETRY_AFTER = (("Retry-After", "1"),)
 
@@ -30,14 +35,26 @@ RETRY_AFTER = (("Retry-After", "1"),)
 class Frontend:
     """Turns one HTTP exchange into gateway calls, honouring limits, latency and faults."""
 
-    def __init__(self, gateway: Gateway, traffic: Traffic, faults: FaultInjector, latency_ms: int) -> None:
+    def __init__(
+        self,
+        gateway: Gateway,
+        traffic: Traffic,
+        faults: FaultInjector,
+        latency_ms: int,
+        function_ms: int = 0,
+    ) -> None:
         self.gateway = gateway
         self.traffic = traffic
         self.faults = faults
         self.latency_ms = latency_ms
+        self.function_ms = function_ms
 
     def serve(self, handler: _Handler) -> None:
         arrived = time.monotonic()
+        if handler.command == "GET" and urlsplit(handler.path).path == STATS_PATH:
+            body = json.dumps(self.traffic.snapshot().as_json()).encode()
+            _write(handler, Reply(200, body, "application/json"))
+            return
         self.traffic.count_request()
         if urlsplit(handler.path).path != GATEWAY_PATH:
             handler.close_connection = handler.command != "POST" or handler.close_connection
@@ -105,6 +122,7 @@ class Frontend:
             executed: list[str] = []
             reply = self.gateway.run(admitted, _endpoint(handler), executed)
             self.traffic.count_functions(executed)
+            extra_ms += self.function_ms * len(executed)
         if decision.kind == "malformed":
             reply = Reply(200, truncate(reply.body, decision.cut_fraction), reply.content_type)
         self._send(handler, arrived, extra_ms, reply, decision.kind, release)
@@ -127,18 +145,22 @@ class Frontend:
         self.traffic.count_reply(reply.status, fault)
         if release is not None:
             release()
-        try:
-            handler.send_response(reply.status)
-            handler.send_header("Content-Type", reply.content_type)
-            handler.send_header("Content-Length", str(len(reply.body)))
-            for name, value in reply.headers:
-                handler.send_header(name, value)
-            handler.end_headers()
-            if handler.command != "HEAD":
-                handler.wfile.write(reply.body)
-            handler.wfile.flush()
-        except (BrokenPipeError, ConnectionResetError):
-            handler.close_connection = True
+        _write(handler, reply)
+
+
+def _write(handler: _Handler, reply: Reply) -> None:
+    try:
+        handler.send_response(reply.status)
+        handler.send_header("Content-Type", reply.content_type)
+        handler.send_header("Content-Length", str(len(reply.body)))
+        for name, value in reply.headers:
+            handler.send_header(name, value)
+        handler.end_headers()
+        if handler.command != "HEAD":
+            handler.wfile.write(reply.body)
+        handler.wfile.flush()
+    except (BrokenPipeError, ConnectionResetError):
+        handler.close_connection = True
 
 
 def _fault_reply(decision: Decision) -> Reply | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -18,6 +19,18 @@ class Stats:
     functions: Counter = field(default_factory=Counter)
     faults: Counter = field(default_factory=Counter)
     statuses: Counter = field(default_factory=Counter)
+    # CPU seconds this process has used (every thread). Meaningful as the sandbox's own when it runs in a
+    # process of its own (``python -m intacct.sandbox``); in-process it includes the caller's work.
+    cpu_s: float = 0.0
+
+    def as_json(self) -> dict:
+        return {
+            "requests": self.requests,
+            "rate_limited": self.rate_limited,
+            "functions": dict(self.functions),
+            "statuses": {str(k): v for k, v in self.statuses.items()},
+            "cpu_s": self.cpu_s,
+        }
 
 
 class Traffic:
@@ -79,6 +92,7 @@ class Traffic:
                 functions=Counter(self._functions),
                 faults=Counter(self._faults),
                 statuses=Counter(self._statuses),
+                cpu_s=time.process_time(),
             )
 
     def reset(self) -> None:

@@ -55,13 +55,23 @@ def records_xml(
     recnos: Iterable[int],
     read_record: Callable[[int], dict[str, str]],
 ) -> str:
-    """`<TAG><F1>v</F1>...</TAG>` for each record, fields in the given order.
+    """`<TAG><F1>v</F1>...</TAG>` for each record, fields in the given order."""
+    return "".join(record_fragments(record_tag, fields, recnos, read_record))
+
+
+def record_fragments(
+    record_tag: str,
+    fields: Sequence[str],
+    recnos: Iterable[int],
+    read_record: Callable[[int], dict[str, str]],
+) -> list[str]:
+    """One `<TAG><F1>v</F1>...</TAG>` text per record (what records_xml joins, and tables cache).
 
     Each record is one %-format of a template holding the tags; only a record with a value that needs
     escaping has its values escaped one by one.
     """
     if not fields:
-        return f"<{record_tag}></{record_tag}>" * sum(1 for _ in recnos)
+        return [f"<{record_tag}></{record_tag}>" for _ in recnos]
     tag, names = record_tag.replace("%", "%%"), [name.replace("%", "%%") for name in fields]
     template = f"<{tag}>" + "".join(f"<{name}>%s</{name}>" for name in names) + f"</{tag}>"
     pick_values = itemgetter(*fields) if len(fields) > 1 else (lambda record: (record[fields[0]],))
@@ -77,7 +87,7 @@ def records_xml(
         if "&" in joined or "<" in joined or ">" in joined or not joined.isprintable():
             values = tuple(map(esc, values))
         append(template % values)
-    return "".join(parts)
+    return parts
 
 
 def attributes(pairs: Iterable[tuple[str, object]]) -> str:

@@ -11,7 +11,7 @@ command line runs the same sync for large accounts and schedulers: ``python -m i
 from ._engine import OVERLAP, PAGE_SIZE, sync_objects
 from ._history import ObjectStatus, SyncRun, history, last_synced, object_status
 from ._progress import ObjectProgress, Progress
-from ._report import ObjectReport, SyncReport
+from ._report import ObjectReport, SyncReport, SyncStatus
 from ._schema import DEFAULT_OBJECTS, SCHEMAS, ObjectSchema, schema
 
 __all__ = [
@@ -26,6 +26,7 @@ __all__ = [
     "Progress",
     "SyncReport",
     "SyncRun",
+    "SyncStatus",
     "history",
     "last_synced",
     "object_status",

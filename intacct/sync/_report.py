@@ -3,11 +3,22 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import StrEnum
 
-COMPLETED = "completed"
-PARTIAL = "partial"  # some objects synced, some failed
-FAILED = "failed"
-CANCELLED = "cancelled"
+
+class SyncStatus(StrEnum):
+    """How a run (or one object of it) ended; the words the history, the CLI and the app all use."""
+
+    COMPLETED = "completed"
+    PARTIAL = "partial"  # some objects synced, some failed
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+
+
+COMPLETED = SyncStatus.COMPLETED
+PARTIAL = SyncStatus.PARTIAL
+FAILED = SyncStatus.FAILED
+CANCELLED = SyncStatus.CANCELLED
 
 
 @dataclass

@@ -2,3 +2,7 @@
 
 ``from onboarding.mapping import suggest`` is the public entry point other tools call.
 """
+
+from onboarding.mapping.suggestions import Suggestion, suggest
+
+__all__ = ["Suggestion", "suggest"]

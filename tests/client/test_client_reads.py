@@ -7,6 +7,7 @@ from collections import Counter
 
 import pytest
 
+import intacct
 from intacct import F, errors
 
 PASSWORD = "Demo-Passw0rd!"
@@ -312,3 +313,30 @@ def test_5xx_with_a_generic_xml_failure_is_retried_as_a_server_error(connect):
     finally:
         server.shutdown()
         server.server_close()
+
+
+def test_query_batch_answers_each_page_exactly_as_alone(sandbox, connect):
+    from intacct import PageRequest
+
+    session = connect(sandbox.url).login("ACME-DEMO", "limited_ws", PASSWORD)
+    pages = [
+        PageRequest("VENDOR", ["RECORDNO", "NAME"], order_by="RECORDNO", page_size=5, offset=3),
+        PageRequest("GLACCOUNT", ["RECORDNO"], page_size=1),  # this user may not read GL accounts
+        PageRequest("APTERM", ["RECORDNO", "NAME", "WHENMODIFIED"], order_by="RECORDNO"),
+        PageRequest("NOSUCHOBJECT", ["RECORDNO"]),
+        PageRequest("DEPARTMENT", ["RECORDNO"], where=intacct.F("RECORDNO") > 2, page_size=2),
+    ]
+    before = session.client.stats.requests
+    answers = session.query_batch(pages)
+    assert session.client.stats.requests - before == 1
+    assert isinstance(answers[1], intacct.errors.PermissionDeniedError)
+    assert isinstance(answers[3], intacct.errors.ObjectNotFoundError)
+    for page, answer in zip(pages, answers, strict=True):
+        if isinstance(answer, intacct.errors.IntacctError):
+            continue
+        alone = session.query_page(
+            page.object, page.fields, where=page.where, order_by=page.order_by,
+            page_size=page.page_size, offset=page.offset,
+        )  # fmt: skip
+        assert answer == alone and answer.records
+    assert session.query_batch([]) == []

@@ -12,6 +12,7 @@ def test_public_names_are_exactly_the_documented_ones():
             "IntacctClient",
             "IntacctError",
             "Page",
+            "PageRequest",
             "Session",
             "errors",
         ]

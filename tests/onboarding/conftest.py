@@ -3,6 +3,7 @@ from cryptography.fernet import Fernet
 
 from onboarding.store import Store
 from onboarding.vault import Vault
+from tests.actors import ANA
 
 
 @pytest.fixture
@@ -17,4 +18,4 @@ def vault():
 
 @pytest.fixture
 def workspace(store):
-    return store.create_workspace("Acme Corp", created_by="ana@routable.test")
+    return store.create_workspace("Acme Corp", actor=ANA)

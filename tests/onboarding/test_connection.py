@@ -1,11 +1,15 @@
 """connect_workspace, choose_entity and open_session against the real sandbox over loopback HTTP."""
 
+from functools import partial
+
 import pytest
 
+from onboarding import progress
 from onboarding.connection import NotConnectedError, choose_entity, connect_workspace, open_session
 from onboarding.platform import Platform
 from onboarding.steps import SENDER_ID, StepKey
 from onboarding.vault import Secret
+from tests.actors import ANA, LOCAL
 
 PASSWORD = "Demo-Passw0rd!"
 FAST = {"backoff_base": 0.001, "backoff_max": 0.01, "timeout": 5.0}
@@ -22,7 +26,7 @@ def platform(sandbox):
 def connect(store, vault, platform, workspace):
     def _connect(company="ACME-DEMO", entity="", user="routable_ws", password=PASSWORD, ws_id=None):
         return connect_workspace(
-            store, vault, platform, ws_id or workspace.id, company, entity, user, password, actor="ana"
+            store, vault, platform, ws_id or workspace.id, company, entity, user, password, actor=ANA
         )
 
     return _connect
@@ -52,7 +56,7 @@ def test_full_access_at_top_level_is_ready_and_lists_the_entities(connect, store
     assert saved.password.reveal() == PASSWORD
     states = _states(store, workspace.id)
     assert [states[k] for k in ("ids", "web_services", "ws_user", "connect")] == ["done"] * 4
-    assert any(e.kind == "connected" and e.actor == "ana" for e in store.events(workspace.id))
+    assert any(e.kind == "connected" and e.actor == ANA.audit_label for e in store.events(workspace.id))
 
 
 def test_single_entity_company_has_no_entities_to_pick(connect):
@@ -63,12 +67,12 @@ def test_single_entity_company_has_no_entities_to_pick(connect):
 def test_entity_plan_at_top_level_asks_for_an_entity_then_choose_entity_connects_there(
     connect, store, vault, platform, workspace
 ):
-    store.set_plan(workspace.id, "entity")
+    store.set_plan(workspace.id, "entity", actor=LOCAL)
     outcome = connect()
     assert outcome.ok and outcome.needs_entity
     assert _states(store, workspace.id)["connect"] == "todo"
 
-    chosen = choose_entity(store, vault, platform, workspace.id, "E200")
+    chosen = choose_entity(store, vault, platform, workspace.id, "E200", actor=LOCAL)
     assert chosen.ready and chosen.entity_id == "E200" and chosen.entities == []
     assert store.get_connection(workspace.id, vault).entity_id == "E200"
     assert store.get_connection(workspace.id, vault).password.reveal() == PASSWORD
@@ -76,7 +80,7 @@ def test_entity_plan_at_top_level_asks_for_an_entity_then_choose_entity_connects
 
 
 def test_limited_user_gets_a_red_gl_accounts_line_with_its_fix(connect, store, workspace):
-    store.set_security_model(workspace.id, "role")
+    store.apply(workspace.id, partial(progress.security_model_changed, model="role", actor=LOCAL))
     outcome = connect(user="limited_ws")
 
     assert outcome.ok and not outcome.ready
@@ -162,7 +166,7 @@ def test_form_problems_stop_before_any_network_call(store, vault, workspace):
         SENDER_ID, Secret("x"), "http://127.0.0.1:9/ia/xml/xmlgw.phtml", True, client_options=FAST
     )
     outcome = connect_workspace(
-        store, vault, offline, workspace.id, "ACME-DEMO|E100", "", "routable_ws ", PASSWORD
+        store, vault, offline, workspace.id, "ACME-DEMO|E100", "", "routable_ws ", PASSWORD, actor=LOCAL
     )
     assert not outcome.ok and outcome.diagnosis is None
     assert set(outcome.field_errors) == {"company_id", "user_id"}
@@ -176,7 +180,9 @@ def test_unreachable_intacct_is_a_retryable_diagnosis_with_nothing_to_fix(store,
         True,
         client_options={**FAST, "max_retries": 0},
     )
-    outcome = connect_workspace(store, vault, offline, workspace.id, "ACME-DEMO", "", "routable_ws", PASSWORD)
+    outcome = connect_workspace(
+        store, vault, offline, workspace.id, "ACME-DEMO", "", "routable_ws", PASSWORD, actor=LOCAL
+    )
     assert not outcome.ok and outcome.diagnosis.retryable and outcome.diagnosis.step_key is None
     assert "Nothing to change in Intacct" in outcome.diagnosis.fix
 
@@ -184,7 +190,7 @@ def test_unreachable_intacct_is_a_retryable_diagnosis_with_nothing_to_fix(store,
 def test_wrong_sender_credentials_are_our_problem(store, vault, workspace, sandbox):
     ours_broken = Platform(SENDER_ID, Secret("wrong-sender-secret"), sandbox.url, True, client_options=FAST)
     outcome = connect_workspace(
-        store, vault, ours_broken, workspace.id, "ACME-DEMO", "", "routable_ws", PASSWORD
+        store, vault, ours_broken, workspace.id, "ACME-DEMO", "", "routable_ws", PASSWORD, actor=LOCAL
     )
     assert not outcome.ok and outcome.diagnosis.step_key is None
     assert "support" in outcome.diagnosis.fix
@@ -205,3 +211,65 @@ def test_a_password_xml_cannot_carry_is_a_field_error_not_a_crash(connect, store
     outcome = connect(password="Demo\ufffePassw0rd!")
     assert not outcome.ok and "password" in outcome.field_errors
     assert store.get_connection(workspace.id) is None
+
+
+def test_connect_at_top_level_is_sign_in_then_one_request(make_sandbox, store, vault, workspace):
+    box = make_sandbox()
+    platform = Platform(SENDER_ID, Secret("sandbox-sender-secret"), box.url, True, box, client_options=FAST)
+    outcome = connect_workspace(
+        store, vault, platform, workspace.id, "ACME-DEMO", "", "routable_ws", PASSWORD, actor=ANA
+    )
+    assert outcome.ready and len(outcome.entities) == 3
+    assert box.stats.requests == 2  # getAPISession, then the entity list with every access probe
+    assert box.stats.functions["query"] == 1 + len(outcome.preflight)
+
+
+class _CountingSqlite:
+    """The sqlite3 module as the store sees it, counting the write transactions it commits."""
+
+    def __init__(self, real):
+        self._real = real
+        self.commits = 0
+
+    def __getattr__(self, name):
+        return getattr(self._real, name)
+
+    def connect(self, *args, **kwargs):
+        conn = self._real.connect(*args, **kwargs)
+        conn.set_trace_callback(self._seen)
+        return conn
+
+    def _seen(self, statement: str) -> None:
+        if statement.strip().upper() == "COMMIT":
+            self.commits += 1
+
+
+@pytest.fixture
+def counted(monkeypatch):
+    import sqlite3
+
+    import onboarding.store
+
+    counter = _CountingSqlite(sqlite3)
+    monkeypatch.setattr(onboarding.store, "sqlite3", counter)
+    return counter
+
+
+def test_one_successful_connect_is_one_write_transaction(connect, store, vault, workspace, counted):
+    outcome = connect()
+    assert outcome.ready
+    assert counted.commits == 1
+    # ...and that one transaction holds everything the attempt proved.
+    assert store.get_connection(workspace.id, vault).status == "connected"
+    assert _states(store, workspace.id)["connect"] == "done"
+    kinds = [e.kind for e in store.events(workspace.id)]
+    assert kinds.index("connected") > kinds.index("preflight") > -1 and "connection_saved" in kinds
+    connect()
+    assert counted.commits == 2  # the counter sees every commit: a second attempt is a second one
+
+
+def test_one_failed_connect_is_one_write_transaction(connect, store, workspace, counted):
+    outcome = connect(password="Not-The-Passw0rd")
+    assert not outcome.ok and outcome.diagnosis is not None
+    assert counted.commits == 1
+    assert _states(store, workspace.id)["connect"] == "attention"

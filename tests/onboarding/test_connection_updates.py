@@ -13,6 +13,7 @@ from onboarding.platform import Platform
 from onboarding.steps import SENDER_ID
 from onboarding.sync_jobs import SyncJob, sync_db_path
 from onboarding.vault import Secret
+from tests.actors import LOCAL
 
 PASSWORD = "Demo-Passw0rd!"
 FAST = {"backoff_base": 0.001, "backoff_max": 0.01, "timeout": 10.0}
@@ -22,6 +23,10 @@ def _platform(handle, **options):
     return Platform(SENDER_ID, Secret("sandbox-sender-secret"), handle.url, True, handle, {**FAST, **options})
 
 
+def attempt(store, vault, platform, ws_id, company, entity, user, password):
+    return connect_workspace(store, vault, platform, ws_id, company, entity, user, password, actor=LOCAL)
+
+
 def _states(store, ws_id):
     return {key: p.state for key, p in store.get_progress(ws_id).items()}
 
@@ -29,7 +34,7 @@ def _states(store, ws_id):
 @pytest.fixture
 def working(store, vault, sandbox, workspace):
     """A workspace connected at top level with every check green."""
-    outcome = connect_workspace(
+    outcome = attempt(
         store, vault, _platform(sandbox), workspace.id, "ACME-DEMO", "", "routable_ws", PASSWORD
     )
     assert outcome.ready
@@ -38,7 +43,7 @@ def working(store, vault, sandbox, workspace):
 
 def test_a_refused_update_keeps_the_working_connection_and_every_step(store, vault, sandbox, working):
     before = _states(store, working.id)
-    outcome = connect_workspace(
+    outcome = attempt(
         store, vault, _platform(sandbox), working.id, "ACME-DEMO", "", "routable_ws", "Not-The-Password1"
     )
 
@@ -50,7 +55,7 @@ def test_a_refused_update_keeps_the_working_connection_and_every_step(store, vau
 
 
 def test_blank_company_and_user_keep_the_saved_values(store, vault, sandbox, working):
-    outcome = connect_workspace(store, vault, _platform(sandbox), working.id, "", "E100", "", None)
+    outcome = attempt(store, vault, _platform(sandbox), working.id, "", "E100", "", None)
 
     assert outcome.ready and (outcome.company_id, outcome.entity_id) == ("ACME-DEMO", "E100")
     saved = store.get_connection(working.id, vault)
@@ -60,7 +65,7 @@ def test_blank_company_and_user_keep_the_saved_values(store, vault, sandbox, wor
 def test_a_busy_answer_marks_nothing_failed(store, vault, make_sandbox, working):
     before = _states(store, working.id)
     busy = make_sandbox(faults="rate429=1")
-    outcome = connect_workspace(
+    outcome = attempt(
         store, vault, _platform(busy, max_retries=1), working.id, "ACME-DEMO", "", "routable_ws", None
     )
 
@@ -71,7 +76,7 @@ def test_a_busy_answer_marks_nothing_failed(store, vault, make_sandbox, working)
 
 def test_a_busy_answer_on_a_first_connect_flags_nothing(store, vault, make_sandbox, workspace):
     busy = make_sandbox(faults="rate429=1")
-    outcome = connect_workspace(
+    outcome = attempt(
         store, vault, _platform(busy, max_retries=1), workspace.id, "ACME-DEMO", "", "routable_ws", PASSWORD
     )
     assert not outcome.ok and outcome.diagnosis.retryable
@@ -82,9 +87,7 @@ def test_a_sign_in_during_a_sync_waits_for_a_request_slot(store, vault, make_san
     # Two slots, both taken by the sync, and slow replies: without sharing, the sign-in gets a 429.
     slow = make_sandbox(latency_ms=100, max_concurrent=2, vendors=30000)
     platform = _platform(slow, max_retries=0)
-    assert connect_workspace(
-        store, vault, platform, workspace.id, "ACME-DEMO", "", "routable_ws", PASSWORD
-    ).ready
+    assert attempt(store, vault, platform, workspace.id, "ACME-DEMO", "", "routable_ws", PASSWORD).ready
     started = threading.Event()
 
     def progress(_snapshot):
@@ -101,7 +104,7 @@ def test_a_sign_in_during_a_sync_waits_for_a_request_slot(store, vault, make_san
     job.start()
     try:
         assert started.wait(30)
-        outcome = connect_workspace(store, vault, platform, workspace.id, "ACME-DEMO", "E100", "", None)
+        outcome = attempt(store, vault, platform, workspace.id, "ACME-DEMO", "E100", "", None)
         assert job.snapshot().running, "the sync ended before the sign-in: the test proves nothing"
     finally:
         job.cancel()

@@ -111,3 +111,29 @@ def test_preflight_probes_exactly_the_objects_the_sync_reads():
     from onboarding.preflight import PREFLIGHT_OBJECTS
 
     assert sorted(PREFLIGHT_OBJECTS) == sorted(DEFAULT_OBJECTS)
+
+
+def test_survey_lists_entities_and_checks_access_in_one_request(login):
+    from onboarding.preflight import survey_connection
+
+    session = login(user="limited_ws")
+    before = session.client.stats.requests
+    entities, checks = survey_connection(session, "user")
+    assert session.client.stats.requests - before == 1
+    assert entities == session.list_entities()
+    assert [e["LOCATIONID"] for e in entities] == ["E100", "E200", "E300"]
+    # The denied probe is red on its own line; the other probes in the same request are green.
+    assert {c.object: c.ok for c in checks} == {c.object: c.ok for c in run_preflight(session, "user")}
+    assert [c.object for c in checks if not c.ok] == ["GLACCOUNT"]
+
+
+def test_survey_of_a_single_entity_company_or_at_an_entity_has_no_entity_list(login):
+    from onboarding.preflight import survey_connection
+
+    solo_entities, solo_checks = survey_connection(login(company="SOLO-DEMO"))
+    assert solo_entities == [] and preflight_passed(solo_checks)
+    at_entity = login(entity="E200")
+    before = at_entity.client.stats.requests
+    entities, checks = survey_connection(at_entity, with_entities=False)
+    assert entities == [] and at_entity.client.stats.requests - before == 1
+    assert [c.object for c in checks] == PREFLIGHT_OBJECTS

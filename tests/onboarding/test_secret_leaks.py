@@ -9,6 +9,7 @@ from onboarding.connection import choose_entity, connect_workspace, open_session
 from onboarding.platform import Platform
 from onboarding.steps import SENDER_ID
 from onboarding.vault import Secret
+from tests.actors import LOCAL
 
 PASSWORD = "Demo-Passw0rd!"
 WRONG_PASSWORD = "Wr0ng-Unique-Pw-7741"
@@ -34,10 +35,10 @@ def test_password_is_not_in_the_database_files_or_the_logs(store, vault, platfor
     keeper.execute("SELECT count(*) FROM workspaces").fetchone()  # actually opens the file
     try:
         args = (store, vault, platform, workspace.id)
-        assert not connect_workspace(*args, "ACME-DEMO", "", "routable_ws", WRONG_PASSWORD).ok
-        assert connect_workspace(*args, "ACME-DEMO", "", "routable_ws", PASSWORD).ok
-        assert choose_entity(*args, "E100").ok
-        assert connect_workspace(*args, "ACME-DEMO", "E200", "routable_ws", None).ok
+        assert not connect_workspace(*args, "ACME-DEMO", "", "routable_ws", WRONG_PASSWORD, actor=LOCAL).ok
+        assert connect_workspace(*args, "ACME-DEMO", "", "routable_ws", PASSWORD, actor=LOCAL).ok
+        assert choose_entity(*args, "E100", actor=LOCAL).ok
+        assert connect_workspace(*args, "ACME-DEMO", "E200", "routable_ws", None, actor=LOCAL).ok
         open_session(*args).client.close()
 
         files, blob = _all_bytes(store.path)
@@ -58,7 +59,7 @@ def test_password_is_not_in_the_database_files_or_the_logs(store, vault, platfor
 
 def test_outcomes_and_settings_do_not_show_the_password(store, vault, platform, workspace):
     outcome = connect_workspace(
-        store, vault, platform, workspace.id, "ACME-DEMO", "", "routable_ws", PASSWORD
+        store, vault, platform, workspace.id, "ACME-DEMO", "", "routable_ws", PASSWORD, actor=LOCAL
     )
     saved = store.get_connection(workspace.id, vault)
     for shown in (repr(outcome), str(outcome), repr(saved), repr(platform), repr(vault), repr(store)):

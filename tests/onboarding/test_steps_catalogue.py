@@ -1,5 +1,6 @@
 import pytest
 
+from onboarding.progress import unfinished_prerequisites
 from onboarding.steps import (
     SENDER_ID,
     STEP_KEYS,
@@ -8,7 +9,6 @@ from onboarding.steps import (
     SecurityModel,
     StepKey,
     step,
-    unfinished_prerequisites,
 )
 
 

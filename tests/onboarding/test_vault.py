@@ -13,6 +13,7 @@ from onboarding.vault import (
     VaultKeyError,
     rotate_vault_key,
 )
+from tests.actors import LOCAL
 
 PLAINTEXT = "Tr1cky-pässwörd!"
 
@@ -107,12 +108,12 @@ def test_several_keys_decrypt_old_tokens_and_encrypt_with_the_first():
 
 def test_rotation_reencrypts_every_stored_password(store, tmp_path):
     vault = Vault.load(tmp_path / "keys", env={})
-    workspaces = [store.create_workspace(f"Customer {n}") for n in range(3)]
+    workspaces = [store.create_workspace(f"Customer {n}", actor=LOCAL) for n in range(3)]
     for n, ws in enumerate(workspaces):
-        store.save_connection(ws.id, f"CO{n}", "", "u", f"pw-{n}", vault)
+        store.save_connection(ws.id, f"CO{n}", "", "u", f"pw-{n}", vault, actor=LOCAL)
     new_key = Vault.generate_key()
 
-    rotated = rotate_vault_key(store, vault, new_key)
+    rotated = rotate_vault_key(store, vault, new_key, actor=LOCAL)
 
     only_new = Vault([new_key])
     for n, ws in enumerate(workspaces):
@@ -128,14 +129,16 @@ def test_rotation_reencrypts_every_stored_password(store, tmp_path):
 
 
 def test_rotation_is_all_or_nothing(store, vault):
-    good = store.create_workspace("Good")
-    bad = store.create_workspace("Bad")
-    store.save_connection(good.id, "G", "", "u", "pw-good", vault)
+    good = store.create_workspace("Good", actor=LOCAL)
+    bad = store.create_workspace("Bad", actor=LOCAL)
+    store.save_connection(good.id, "G", "", "u", "pw-good", vault, actor=LOCAL)
     stranger = Vault([Fernet.generate_key()])
-    store.save_connection(bad.id, "B", "", "u", "pw-bad", stranger)  # a token no key of ours can read
+    store.save_connection(
+        bad.id, "B", "", "u", "pw-bad", stranger, actor=LOCAL
+    )  # a token no key of ours can read
 
     with pytest.raises(VaultDecryptError):
-        rotate_vault_key(store, vault, Vault.generate_key())
+        rotate_vault_key(store, vault, Vault.generate_key(), actor=LOCAL)
 
     # Nothing changed: the readable password is still under the old key.
     assert store.get_connection(good.id, vault).password.reveal() == "pw-good"
@@ -150,7 +153,7 @@ def test_old_tokens_stay_readable_during_the_switch(vault):
 
 def test_rotating_to_an_invalid_key_is_refused(store, vault):
     with pytest.raises(VaultKeyError):
-        rotate_vault_key(store, vault, "short")
+        rotate_vault_key(store, vault, "short", actor=LOCAL)
 
 
 def test_vault_repr_shows_no_key_material():

@@ -10,6 +10,7 @@ from onboarding.platform import Platform
 from onboarding.store import Store
 from onboarding.sync_jobs import SyncJobs, start_sync, sync_db_path
 from onboarding.vault import Secret, Vault
+from tests.actors import LOCAL
 
 PASSWORD = "Demo-Passw0rd!"
 FAST = {"backoff_base": 0.001, "backoff_max": 0.05, "timeout": 10.0}
@@ -19,13 +20,13 @@ FAST = {"backoff_base": 0.001, "backoff_max": 0.05, "timeout": 10.0}
 def setup(tmp_path, sender):
     store = Store(tmp_path / "app.db")
     vault = Vault([Fernet.generate_key()])
-    workspace = store.create_workspace("Acme Corp")
+    workspace = store.create_workspace("Acme Corp", actor=LOCAL)
 
     def platform(url):
         return Platform(sender[0], Secret(sender[1]), url, True, client_options=FAST)
 
     def connect(user="routable_ws", password=PASSWORD):
-        store.save_connection(workspace.id, "ACME-DEMO", "", user, password, vault)
+        store.save_connection(workspace.id, "ACME-DEMO", "", user, password, vault, actor=LOCAL)
 
     return store, vault, workspace.id, platform, connect
 
@@ -43,8 +44,8 @@ def test_a_job_syncs_in_the_background_and_marks_the_step_done(make_sandbox, set
     box = make_sandbox(vendors=3000, latency_ms=20)
     connect()
     registry = SyncJobs()
-    job = start_sync(store, vault, platform(box.url), ws_id, tmp_path, registry=registry)
-    assert start_sync(store, vault, platform(box.url), ws_id, tmp_path, registry=registry) is job
+    job = start_sync(store, vault, platform(box.url), ws_id, tmp_path, actor=LOCAL, registry=registry)
+    assert start_sync(store, vault, platform(box.url), ws_id, tmp_path, actor=LOCAL, registry=registry) is job
     assert job.snapshot().running  # the call returned at once; the work goes on in the thread
 
     done = _wait(job)
@@ -63,7 +64,7 @@ def test_cancelling_a_job_keeps_what_was_copied_and_leaves_the_step_open(make_sa
     store, vault, ws_id, platform, connect = setup
     box = make_sandbox(vendors=20_000, latency_ms=100)
     connect()
-    job = start_sync(store, vault, platform(box.url), ws_id, tmp_path, registry=SyncJobs())
+    job = start_sync(store, vault, platform(box.url), ws_id, tmp_path, actor=LOCAL, registry=SyncJobs())
     deadline = time.monotonic() + 20
     while time.monotonic() < deadline:
         progress = job.snapshot().progress
@@ -79,7 +80,9 @@ def test_cancelling_a_job_keeps_what_was_copied_and_leaves_the_step_open(make_sa
 
 def test_a_workspace_that_is_not_connected_gets_a_plain_message(setup, tmp_path, sandbox):
     store, vault, ws_id, platform, _connect = setup
-    done = _wait(start_sync(store, vault, platform(sandbox.url), ws_id, tmp_path, registry=SyncJobs()))
+    done = _wait(
+        start_sync(store, vault, platform(sandbox.url), ws_id, tmp_path, actor=LOCAL, registry=SyncJobs())
+    )
     assert done.status == "failed" and "Connect step" in done.message
     assert store.get_progress(ws_id)["sync"].state == "attention"
 
@@ -87,7 +90,9 @@ def test_a_workspace_that_is_not_connected_gets_a_plain_message(setup, tmp_path,
 def test_a_refused_sign_in_points_at_the_step_to_revisit(setup, tmp_path, sandbox):
     store, vault, ws_id, platform, connect = setup
     connect(password="Not-The-Passw0rd")
-    done = _wait(start_sync(store, vault, platform(sandbox.url), ws_id, tmp_path, registry=SyncJobs()))
+    done = _wait(
+        start_sync(store, vault, platform(sandbox.url), ws_id, tmp_path, actor=LOCAL, registry=SyncJobs())
+    )
     assert done.status == "failed" and done.advice["run"].step_key == "ws_user"
     assert "Not-The-Passw0rd" not in repr(done)
 
@@ -96,7 +101,9 @@ def test_an_object_without_permission_is_flagged_with_its_fix(make_sandbox, setu
     store, vault, ws_id, platform, connect = setup
     box = make_sandbox(vendors=200)
     connect(user="limited_ws")
-    done = _wait(start_sync(store, vault, platform(box.url), ws_id, tmp_path, registry=SyncJobs()))
+    done = _wait(
+        start_sync(store, vault, platform(box.url), ws_id, tmp_path, actor=LOCAL, registry=SyncJobs())
+    )
     assert done.status == "partial"
     assert done.advice["GLACCOUNT"].step_key == "ws_user"
     progress = store.get_progress(ws_id)["sync"]
@@ -109,6 +116,8 @@ def test_a_damaged_sync_database_gets_a_specific_message(make_sandbox, setup, tm
     connect()
     sync_db_path(tmp_path, ws_id).write_bytes(b"garbage, not SQLite" * 100)
     assert sync.object_status(sync_db_path(tmp_path, ws_id))  # the page's tables still render
-    done = _wait(start_sync(store, vault, platform(box.url), ws_id, tmp_path, registry=SyncJobs()))
+    done = _wait(
+        start_sync(store, vault, platform(box.url), ws_id, tmp_path, actor=LOCAL, registry=SyncJobs())
+    )
     assert done.status == "failed"
     assert "damaged or in use" in done.message

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
+from onboarding import progress
+from onboarding.progress import Outcome, StepChange, StepState
 from onboarding.steps import STEPS, TICKABLE_STEPS, step
 from onboarding.store import Store, Workspace
+from tests.actors import LOCAL
 
 ROOT = Path(__file__).resolve().parents[2]
 APP = ROOT / "app.py"
@@ -21,10 +25,23 @@ LOGIN_TIMEOUT = 30.0
 def finish_steps(store: Store, ws: Workspace, keys: list[str] | None = None, plan: str | None = None) -> None:
     """Tick every item of the given checklist steps (default: all of them), as a user would."""
     if plan:
-        store.set_plan(ws.id, plan)
+        store.set_plan(ws.id, plan, actor=LOCAL)
     for key in keys if keys is not None else TICKABLE_STEPS:
         for item in step(key).checklist:
-            store.set_checked(ws.id, key, item.key, True)
+            tick = partial(
+                progress.checklist_ticked, step_key=key, item_key=item.key, checked=True, actor=LOCAL
+            )
+            store.apply(ws.id, tick)
+
+
+def mark_done(store: Store, ws: Workspace, keys: list[str]) -> None:
+    """Mark steps done in one action, as an implementation manager can."""
+    store.apply(ws.id, partial(progress.steps_marked_done, step_keys=keys, actor=LOCAL))
+
+
+def flag(store: Store, ws: Workspace, key: str, note: str) -> None:
+    """Leave a step needing attention, as a failed check does."""
+    store.apply(ws.id, Outcome(LOCAL, steps=(StepChange(key, StepState.ATTENTION, note),)))
 
 
 def open_app(ws: Workspace | None = None, page: str | None = None) -> AppTest:

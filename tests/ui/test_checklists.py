@@ -1,11 +1,12 @@
 """Checklist ticks and plan choices are saved at once, per workspace, and survive a restart."""
 
 from onboarding.steps import step
+from tests.actors import LOCAL
 from tests.ui.harness import finish_steps, open_app, sidebar_states
 
 
 def test_ticks_survive_a_restart_with_the_same_database(store):
-    ws = store.create_workspace("Acme Corp")
+    ws = store.create_workspace("Acme Corp", actor=LOCAL)
     at = open_app(ws)
     labels = [item.label for item in step("start").checklist]
     at.checkbox(key=f"check_{ws.id}_start_routable_admin").check().run()
@@ -20,7 +21,7 @@ def test_ticks_survive_a_restart_with_the_same_database(store):
 
 
 def test_ticking_the_last_item_marks_the_step_done_and_unticking_reopens_it(store):
-    ws = store.create_workspace("Acme Corp")
+    ws = store.create_workspace("Acme Corp", actor=LOCAL)
     at = open_app(ws)
     for checkbox in at.checkbox:
         checkbox.check()
@@ -35,7 +36,7 @@ def test_ticking_the_last_item_marks_the_step_done_and_unticking_reopens_it(stor
 
 
 def test_the_plan_helper_recommendation_is_stored_with_one_click(store):
-    ws = store.create_workspace("Acme Corp")
+    ws = store.create_workspace("Acme Corp", actor=LOCAL)
     finish_steps(store, ws, ["start"])
     at = open_app(ws, "plan")
     at.radio(key=f"plan_q_entities_{ws.id}").set_value("several").run()
@@ -51,7 +52,7 @@ def test_the_plan_helper_recommendation_is_stored_with_one_click(store):
 
 
 def test_ws_user_checklist_follows_the_security_model(store):
-    ws = store.create_workspace("Acme Corp")
+    ws = store.create_workspace("Acme Corp", actor=LOCAL)
     finish_steps(store, ws, ["start"])
     at = open_app(ws, "ws_user")
     all_labels = {c.label for c in at.checkbox}

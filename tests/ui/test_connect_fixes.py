@@ -3,6 +3,7 @@ advice that fits the case. Field checks run offline; sign-ins go to the in-proce
 
 import pytest
 
+from tests.actors import LOCAL
 from tests.ui.harness import (
     DEMO_PASSWORD,
     LOGIN_TIMEOUT,
@@ -15,7 +16,7 @@ from tests.ui.harness import (
 
 @pytest.fixture
 def ws(store):
-    workspace = store.create_workspace("Acme Corp")
+    workspace = store.create_workspace("Acme Corp", actor=LOCAL)
     finish_steps(store, workspace, plan="entity")
     return workspace
 
@@ -65,7 +66,7 @@ def test_one_click_splits_company_and_entity(store, ws):
 
 
 def test_no_split_offered_when_the_plan_has_no_entity_field(store):
-    ws = store.create_workspace("Top Co")
+    ws = store.create_workspace("Top Co", actor=LOCAL)
     finish_steps(store, ws, plan="top")
     at = open_app(ws, "connect")
     _fill(at, ws, company="ACME-DEMO|E200", user="routable_ws", password=DEMO_PASSWORD)

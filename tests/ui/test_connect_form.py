@@ -2,6 +2,7 @@
 
 import pytest
 
+from tests.actors import LOCAL
 from tests.ui.harness import finish_steps, open_app, screen_text, session_text
 
 TYPED_PASSWORD = "Hunter2-Typed!"
@@ -9,7 +10,7 @@ TYPED_PASSWORD = "Hunter2-Typed!"
 
 @pytest.fixture
 def ws(store):
-    workspace = store.create_workspace("Acme Corp")
+    workspace = store.create_workspace("Acme Corp", actor=LOCAL)
     finish_steps(store, workspace, plan="entity")
     return workspace
 
@@ -49,7 +50,7 @@ def test_format_problems_are_shown_next_to_each_field_without_calling_intacct(st
 
 
 def test_a_top_level_plan_disables_the_entity_field(store, ws):
-    store.set_plan(ws.id, "top")
+    store.set_plan(ws.id, "top", actor=LOCAL)
     at = open_app(ws, "connect")
 
     [entity] = [t for t in at.text_input if t.label == "Entity ID"]

@@ -2,6 +2,7 @@
 
 import pytest
 
+from tests.actors import LOCAL
 from tests.ui.harness import (
     DEMO_PASSWORD,
     LOGIN_TIMEOUT,
@@ -19,7 +20,7 @@ RED = ":red[:material/cancel:]"
 
 @pytest.fixture
 def ws(sandbox_env, store):
-    workspace = store.create_workspace("Acme Corp")
+    workspace = store.create_workspace("Acme Corp", actor=LOCAL)
     finish_steps(store, workspace, plan="entity")
     return workspace
 

@@ -1,7 +1,8 @@
 """The shared guard: workspace selection, prerequisites, sidebar state, and no tracebacks."""
 
 from onboarding.store import Store
-from tests.ui.harness import finish_steps, open_app, open_page_directly, sidebar_states
+from tests.actors import LOCAL
+from tests.ui.harness import finish_steps, flag, open_app, open_page_directly, sidebar_states
 
 
 def test_without_a_workspace_every_page_shows_the_picker_instead(store):
@@ -27,7 +28,7 @@ def test_creating_a_workspace_opens_it_on_the_first_step(store):
 
 
 def test_a_duplicate_workspace_name_gets_a_message_not_a_second_workspace(store):
-    store.create_workspace("Acme Corp")
+    store.create_workspace("Acme Corp", actor=LOCAL)
     at = open_app()
     at.text_input(key="workspace_create_main_name").input("acme corp")
     next(b for b in at.button if b.label == "Create workspace").click().run()
@@ -39,7 +40,7 @@ def test_a_duplicate_workspace_name_gets_a_message_not_a_second_workspace(store)
 
 
 def test_picking_an_existing_workspace_from_the_list(store):
-    ws = store.create_workspace("Globex")
+    ws = store.create_workspace("Globex", actor=LOCAL)
     at = open_app()
     at.selectbox(key="workspace_picker").select(ws.id).run()
     at.button(key="workspace_open").click().run()
@@ -49,7 +50,7 @@ def test_picking_an_existing_workspace_from_the_list(store):
 
 
 def test_the_url_names_the_workspace_so_a_reload_reopens_it(store):
-    ws = store.create_workspace("Initech")
+    ws = store.create_workspace("Initech", actor=LOCAL)
     at = open_app()
     assert [t.value for t in at.title] == ["Connect Sage Intacct to Routable"]
 
@@ -60,7 +61,7 @@ def test_the_url_names_the_workspace_so_a_reload_reopens_it(store):
 
 
 def test_missing_prerequisites_say_what_to_finish_first_and_stop(store):
-    ws = store.create_workspace("Acme Corp")
+    ws = store.create_workspace("Acme Corp", actor=LOCAL)
     finish_steps(store, ws, ["start", "plan", "ids"])
     at = open_app(ws, "connect")
 
@@ -76,7 +77,7 @@ def test_missing_prerequisites_say_what_to_finish_first_and_stop(store):
 
 
 def test_prerequisites_without_app_py_are_named_in_plain_text(store):
-    ws = store.create_workspace("Acme Corp")
+    ws = store.create_workspace("Acme Corp", actor=LOCAL)
     at = open_page_directly("ids", ws)
 
     assert not at.exception
@@ -84,10 +85,10 @@ def test_prerequisites_without_app_py_are_named_in_plain_text(store):
 
 
 def test_a_step_flagged_for_attention_does_not_lock_later_steps(store):
-    ws = store.create_workspace("Acme Corp")
+    ws = store.create_workspace("Acme Corp", actor=LOCAL)
     finish_steps(store, ws)
     note = "Intacct has not authorized our sender ID yet"
-    store.set_step_state(ws.id, "web_services", "attention", note=note)
+    flag(store, ws, "web_services", note)
     at = open_app(ws, "connect")
     assert "Company ID" in [t.label for t in at.text_input]
 
@@ -97,8 +98,8 @@ def test_a_step_flagged_for_attention_does_not_lock_later_steps(store):
 
 
 def test_switching_workspace_keeps_each_customers_progress_apart(store):
-    first = store.create_workspace("Acme Corp")
-    second = store.create_workspace("Globex")
+    first = store.create_workspace("Acme Corp", actor=LOCAL)
+    second = store.create_workspace("Globex", actor=LOCAL)
     finish_steps(store, first, ["start"])
     at = open_app(first)
     assert sidebar_states(at)["Before you start"] == "done"
@@ -110,7 +111,7 @@ def test_switching_workspace_keeps_each_customers_progress_apart(store):
 
 
 def test_an_unexpected_failure_shows_a_calm_message_not_a_traceback(store, monkeypatch):
-    ws = store.create_workspace("Acme Corp")
+    ws = store.create_workspace("Acme Corp", actor=LOCAL)
 
     def broken(self, ws_id):
         raise RuntimeError("disk on fire: secret-looking detail")
@@ -125,7 +126,7 @@ def test_an_unexpected_failure_shows_a_calm_message_not_a_traceback(store, monke
 
 
 def test_a_broken_sender_configuration_names_the_setting(store, monkeypatch):
-    ws = store.create_workspace("Acme Corp")
+    ws = store.create_workspace("Acme Corp", actor=LOCAL)
     finish_steps(store, ws)
     monkeypatch.delenv("INTACCT_SENDER_PASSWORD")
     at = open_app(ws, "connect")
@@ -136,13 +137,13 @@ def test_a_broken_sender_configuration_names_the_setting(store, monkeypatch):
 
 
 def test_a_failing_callback_shows_a_calm_message_too(store, monkeypatch):
-    ws = store.create_workspace("Acme Corp")
+    ws = store.create_workspace("Acme Corp", actor=LOCAL)
     at = open_app(ws)
 
     def locked(self, *args, **kwargs):
         raise OSError("database is locked at /secret/path")
 
-    monkeypatch.setattr(Store, "set_checked", locked)
+    monkeypatch.setattr(Store, "apply", locked)
     at.checkbox(key=f"check_{ws.id}_start_two_tabs").check().run()
 
     assert not at.exception
@@ -151,7 +152,7 @@ def test_a_failing_callback_shows_a_calm_message_too(store, monkeypatch):
 
 
 def test_a_mangled_workspace_link_opens_the_picker_not_an_error(store):
-    store.create_workspace("Initech")
+    store.create_workspace("Initech", actor=LOCAL)
     for raw in ("²", "9" * 40, "1; DROP TABLE workspaces", "-1", ""):
         at = open_app()
         at.query_params["ws"] = raw

@@ -2,6 +2,7 @@
 
 from streamlit.testing.v1 import AppTest
 
+from tests.actors import LOCAL
 from tests.ui.harness import APP, RUN_TIMEOUT, finish_steps, open_app
 
 
@@ -13,8 +14,8 @@ def _open_link(ws_id: str) -> AppTest:
 
 
 def test_sidebar_step_links_carry_the_workspace(store):
-    store.create_workspace("Another Co")
-    ws = store.create_workspace("Acme Corp")
+    store.create_workspace("Another Co", actor=LOCAL)
+    ws = store.create_workspace("Acme Corp", actor=LOCAL)
     finish_steps(store, ws, plan="top")
     at = open_app(ws, "connect")
 
@@ -24,16 +25,16 @@ def test_sidebar_step_links_carry_the_workspace(store):
 
 
 def test_a_link_opens_that_workspace_in_a_new_session(store):
-    store.create_workspace("Another Co")
-    ws = store.create_workspace("Acme Corp")
+    store.create_workspace("Another Co", actor=LOCAL)
+    ws = store.create_workspace("Acme Corp", actor=LOCAL)
     at = _open_link(str(ws.id))
     assert not at.exception
     assert any(ws.name in c.value for c in at.caption)
 
 
 def test_a_link_to_an_archived_workspace_says_so(store):
-    ws = store.create_workspace("Gone Co")
-    store.archive_workspace(ws.id)
+    ws = store.create_workspace("Gone Co", actor=LOCAL)
+    store.archive_workspace(ws.id, actor=LOCAL)
     at = _open_link(str(ws.id))
 
     assert any(f"workspace number {ws.id}, which was archived" in w.value for w in at.warning)

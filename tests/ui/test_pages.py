@@ -3,16 +3,16 @@
 import pytest
 
 from onboarding.steps import SENDER_ID, STEP_KEYS, step
-from tests.ui.harness import finish_steps, markdown_text, open_app, open_page_directly
+from tests.actors import LOCAL
+from tests.ui.harness import finish_steps, mark_done, markdown_text, open_app, open_page_directly
 
 
 @pytest.fixture
 def ready_workspace(store):
     """A workspace whose checklist steps are all ticked, so no page is held back by prerequisites."""
-    ws = store.create_workspace("Acme Corp")
+    ws = store.create_workspace("Acme Corp", actor=LOCAL)
     finish_steps(store, ws, plan="top")
-    for key in ("connect", "sync", "map"):
-        store.set_step_state(ws.id, key, "done")
+    mark_done(store, ws, ["connect", "sync", "map"])
     return ws
 
 
@@ -57,7 +57,7 @@ def test_the_sender_id_to_authorize_is_the_configured_one(store, ready_workspace
 
 def test_a_locked_step_still_says_what_it_is_for(store):
     # A finance lead opening the Review link early learns what will be asked of them.
-    ws = store.create_workspace("Acme Corp")
+    ws = store.create_workspace("Acme Corp", actor=LOCAL)
     finish_steps(store, ws)
     at = open_app(ws, "review")
 
@@ -72,7 +72,7 @@ def test_ids_page_skips_the_entity_id_for_a_top_level_plan(store, ready_workspac
     at = open_app(ready_workspace, "ids")
     assert any("no Entity ID" in s.value for s in at.success)
 
-    store.set_plan(ready_workspace.id, "entity")
+    store.set_plan(ready_workspace.id, "entity", actor=LOCAL)
     at.run()
     assert not any("no Entity ID" in s.value for s in at.success)
     assert "Company › Setup › Entities" in markdown_text(at)

@@ -8,9 +8,11 @@ import pytest
 from onboarding.platform import resolve_platform
 from onboarding.sync_jobs import current_job
 from onboarding.vault import Vault
+from tests.actors import LOCAL
 from tests.ui.harness import (
     DEMO_PASSWORD,
     finish_steps,
+    mark_done,
     open_app,
     open_page_directly,
     screen_text,
@@ -20,16 +22,16 @@ from tests.ui.harness import (
 
 @pytest.fixture
 def ws(sandbox_env, store):
-    workspace = store.create_workspace("Acme Corp")
+    workspace = store.create_workspace("Acme Corp", actor=LOCAL)
     finish_steps(store, workspace, plan="top")
-    store.set_step_state(workspace.id, "connect", "done")
+    mark_done(store, workspace, ["connect"])
     return workspace
 
 
 def _connect(store, ws, sandbox_env, user="routable_ws"):
     # The app's vault lives in the data folder; opening it here creates the same key file it will use.
     vault = Vault.load(sandbox_env / "data", {}, None)
-    store.save_connection(ws.id, "ACME-DEMO", "", user, DEMO_PASSWORD, vault)
+    store.save_connection(ws.id, "ACME-DEMO", "", user, DEMO_PASSWORD, vault, actor=LOCAL)
 
 
 def _progress_lines(at):
