@@ -1,17 +1,21 @@
 """IntacctClient and Session: the XML gateway over HTTP.
 
-Every request goes through one chokepoint, ``IntacctClient._execute``, which owns the retry rules:
-5xx replies (but not 524, where the gateway may still be working) and 429/GW-0010 are retried with
-exponential backoff and jitter, honouring Retry-After; connection failures and unreadable replies are
-retried because every call this client makes is a read. A sign-in the gateway rejects is never
-retried: repeating it can lock the user out.
+Every request goes through one chokepoint, ``IntacctClient.send``, which returns one type (a
+``_xml.Reply``) and owns the retry rules: 5xx replies (but not 524, where the gateway may still be
+working) and 429/GW-0010 are retried with exponential backoff and jitter, honouring Retry-After;
+connection failures and unreadable replies are retried because every call this client makes is a read.
+A sign-in the gateway rejects is never retried: repeating it can lock the user out. Which error a reply
+raises is decided by the table in ``_classify``; every error names the request's and the function's
+control IDs, and is logged with them.
+
+A Session reaches its client only through ``Gateway`` (``send``, ``sign_in``, ``stats``), so the
+transport can change without touching the reads.
 """
 
 from __future__ import annotations
 
 import ipaddress
 import itertools
-import json
 import logging
 import random
 import re
@@ -24,12 +28,14 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Literal
+from typing import Literal, Protocol
 from urllib.parse import urlsplit
 
+import orjson
 import requests
 
-from . import _xml, errors
+from . import _classify, _xml, errors
+from ._endpoint_trust import UntrustedEndpoint, trusted_session_endpoint
 from ._filters import Filter, check_field_name
 
 log = logging.getLogger("intacct")
@@ -58,6 +64,9 @@ class _Hidden:
         return "<hidden>"
 
     __str__ = __repr__
+
+    def __reduce__(self):  # a pickled secret would carry the plaintext (into a cache, a queue, a file)
+        raise TypeError("a hidden secret cannot be pickled")
 
 
 def _is_loopback(host: str) -> bool:
@@ -128,6 +137,40 @@ class ClientStats:
     def add(self, name: str, n: int = 1) -> None:
         with self._lock:
             setattr(self, name, getattr(self, name) + n)
+
+
+@dataclass(frozen=True)
+class SignIn:
+    """What getAPISession answered: the session, and the endpoint and entity it belongs to."""
+
+    session_id: _Hidden = field(repr=False)
+    endpoint: str
+    entity_id: str | None
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """How one request travels: inside a transaction, in a caller's lane, accepting a JSON reply."""
+
+    transaction: bool = False
+    # Serialises one caller's own requests (see Session.query), on top of the client-wide cap.
+    lane: threading.Semaphore | None = None
+    json_rows: bool = False
+
+
+PLAIN = Delivery()
+
+
+class Gateway(Protocol):
+    """What a Session needs from its client (package-internal; IntacctClient provides it)."""
+
+    stats: ClientStats
+
+    def send(
+        self, endpoint: str, auth_xml: str, functions: list[_xml.Function], how: Delivery = PLAIN
+    ) -> _xml.Reply: ...
+
+    def sign_in(self, credentials: _Credentials) -> SignIn: ...
 
 
 class IntacctClient:
@@ -215,9 +258,10 @@ class IntacctClient:
     ) -> Session:
         """Sign in with getAPISession; the Session then talks to the endpoint the gateway returned."""
         credentials = _Credentials(company_id, user_id, _Hidden(user_password), entity_id or None)
-        return Session(self, credentials, **self._open_session(credentials))
+        return Session(self, credentials, self.sign_in(credentials))
 
-    def _open_session(self, credentials: _Credentials) -> dict:
+    def sign_in(self, credentials: _Credentials) -> SignIn:
+        """getAPISession with the user's credentials (package-internal: Session calls it to sign in again)."""
         auth = _xml.login_xml(
             credentials.user_id,
             credentials.company_id,
@@ -227,18 +271,21 @@ class IntacctClient:
         result = self._single(self.endpoint, auth, "<getAPISession/>")
         api = result.data.find("api") if result.data is not None else None
         session_id = _xml._child_text(api, "sessionid")
-        endpoint = _xml._child_text(api, "endpoint") or self.endpoint
+        offered = _xml._child_text(api, "endpoint") or self.endpoint
         if not session_id:
             raise errors.ResponseParseError("getAPISession answered without a session ID.")
         try:
-            check_endpoint(endpoint)
-        except ValueError:
-            raise errors.ResponseParseError("getAPISession returned an endpoint we will not use.") from None
-        return {
-            "session_id": session_id,
-            "endpoint": endpoint,
-            "entity_id": _xml._child_text(api, "locationid") or credentials.entity_id,
-        }
+            endpoint = trusted_session_endpoint(self.endpoint, offered)
+        except UntrustedEndpoint as refused:
+            raise errors.ResponseParseError(
+                f"The sign-in reply sent this session to another server ({refused}). Credentials go only "
+                "to Intacct's own servers (https, under intacct.com) or to the configured endpoint, so "
+                "nothing was sent there. Check the Intacct endpoint setting.",
+                code="UNTRUSTED-ENDPOINT",
+            ) from None
+        return SignIn(
+            _Hidden(session_id), endpoint, _xml._child_text(api, "locationid") or credentials.entity_id
+        )
 
     # ------------------------------------------------------------------------------ transport
 
@@ -259,65 +306,66 @@ class IntacctClient:
         return delay
 
     def _single(self, endpoint: str, auth_xml: str, body: str) -> _xml.Result:
-        return _only_result(self._execute(endpoint, auth_xml, [_xml.Function(str(uuid.uuid4()), body)]))
+        return _only_result(self.send(endpoint, auth_xml, [_xml.Function(str(uuid.uuid4()), body)]))
 
-    def _execute(
-        self,
-        endpoint: str,
-        auth_xml: str,
-        functions: list[_xml.Function],
-        *,
-        transaction: bool = False,
-        lane: threading.Semaphore | None = None,
-        json_rows: bool = False,
-    ) -> _xml.Reply | list[dict[str, str]]:
+    def send(
+        self, endpoint: str, auth_xml: str, functions: list[_xml.Function], how: Delivery = PLAIN
+    ) -> _xml.Reply:
+        """The chokepoint: send one request, retrying what may be retried, and return its reply.
+
+        Errors of the whole request are raised; a function's own failure is left on its Result.
+        Either way the error names the request's control ID and the function's.
+        """
+        control_id = str(uuid.uuid4())
         payload = _xml.build_request(
             sender_id=self.sender_id,
             sender_password=self._sender_password.reveal(),
-            controlid=str(uuid.uuid4()),
+            controlid=control_id,
             auth_xml=auth_xml,
             functions=functions,
-            transaction=transaction,
+            transaction=how.transaction,
         )
         names = ",".join(f.body[1 : f.body.find(">")].split()[0].rstrip("/") for f in functions)
+        only_function = functions[0].controlid if len(functions) == 1 else ""
         attempt = 0
         while True:
             try:
-                return self._attempt(endpoint, payload, names, lane, json_rows)
-            except (errors.TransportError, errors.ResponseParseError) as exc:
-                failure: errors.IntacctError = exc
-                retry_after = None
-            except errors.ServerError as exc:  # RateLimitError included
-                if exc.http_status == 524:
+                reply = self._attempt(endpoint, payload, names, how)
+            except errors.IntacctError as exc:
+                exc.traced(control_id, only_function)
+                if not _classify.retryable(exc) or attempt >= self.max_retries:
+                    _log_failure(names, exc)
                     raise
-                failure = exc
-                retry_after = getattr(exc, "retry_after", None)
-            if attempt >= self.max_retries:
-                raise failure
-            delay = self._delay(attempt, retry_after)
-            log.info("retrying %s after %s (%.2fs)", names, type(failure).__name__, delay)
-            self.stats.add("retries")
-            time.sleep(delay)
-            attempt += 1
+                delay = self._delay(attempt, getattr(exc, "retry_after", None))
+                log.info("retrying %s after %s (%.2fs)", names, type(exc).__name__, delay)
+                self.stats.add("retries")
+                time.sleep(delay)
+                attempt += 1
+                continue
+            for result in reply.results:
+                if result.error is not None:
+                    _log_failure(result.function or names, result.error.traced(control_id, result.controlid))
+            return reply
 
     def _attempt(
         self,
         endpoint: str,
         payload: bytes,
         names: str,
-        lane: threading.Semaphore | None = None,
-        json_rows: bool = False,
-    ) -> _xml.Reply | list[dict[str, str]]:
-        # `lane` serialises one caller's own requests (see Session.query); the client-wide gate caps
-        # everything in flight. Both are held only while bytes are on the wire, never while parsing.
-        gates = [gate for gate in (lane, self._in_flight) if gate is not None]
+        how: Delivery,
+    ) -> _xml.Reply:
+        # The caller's lane and the client-wide gate are held only while bytes are on the wire, never
+        # while parsing.
+        gates = [gate for gate in (how.lane, self._in_flight) if gate is not None]
         for gate in gates:
             gate.acquire()
         started = time.monotonic()
         self.stats.add("requests")
         host = urlsplit(endpoint).hostname
         try:
-            response = self._http().post(endpoint, data=payload, timeout=self.timeout)
+            # Never follow a redirect: requests would send the whole body, both passwords included, to
+            # whatever the Location names, over plain http if it says so.
+            response = self._http().post(endpoint, data=payload, timeout=self.timeout, allow_redirects=False)
             body = response.content
         except requests.Timeout:
             raise errors.TransportError(f"No answer from {host} within {self.timeout:g} s.") from None
@@ -328,54 +376,24 @@ class IntacctClient:
                 gate.release()
         status = response.status_code
         log.debug("POST %s [%s] -> %s in %.0f ms", host, names, status, (time.monotonic() - started) * 1000)
-        if json_rows and status == 200 and _is_json(response.headers.get("Content-Type", "")):
-            return _json_rows(body)
+        if 300 <= status < 400:
+            raise _classify.redirect(status, response.headers.get("Location", ""))
+        if how.json_rows and status == 200 and _is_json(response.headers.get("Content-Type", "")):
+            return _xml.Reply(rows=_json_rows(body))
         is_xml = body.lstrip()[:1] == b"<" and b"<response" in body[:512]
-        if status == 429:
-            retry_after = _retry_after(response.headers.get("Retry-After"))
-            errs = _xml.read_errors(_xml.parse_xml(body).find("errormessage")) if is_xml else []
-            first = errs[0] if errs else {"errorno": "GW-0010", "description": "Too many requests"}
-            raise errors.RateLimitError(
-                first.get("description", ""),
-                code=first.get("errorno", "GW-0010"),
-                http_status=429,
-                retry_after=retry_after,
-                errors=errs,
-            )
-        if status >= 500 and not is_xml:
-            raise errors.ServerError(
-                f"Sage Intacct answered HTTP {status}.", code=str(status), http_status=status
-            )
-        if not is_xml:
-            if status >= 400:
-                raise errors.TransportError(
-                    f"The endpoint answered HTTP {status}; check the Intacct endpoint URL.",
-                    code=str(status),
-                    http_status=status,
-                )
-            raise errors.ResponseParseError("The reply is not an Intacct XML response.", http_status=status)
+        retry_after = _retry_after(response.headers.get("Retry-After"))
+        failure = _classify.from_http(status, is_xml=is_xml, retry_after=retry_after)
+        if failure is not None:
+            raise failure
         try:
-            reply = _xml.parse_reply(body, http_status=status)
-        except errors.ResponseParseError:
-            if status >= 500:
-                raise errors.ServerError(
-                    f"Sage Intacct answered HTTP {status}.", http_status=status
-                ) from None
-            raise
+            return _xml.parse_reply(body, http_status=status)
         except errors.IntacctError as exc:
-            # A 5xx whose XML says nothing more specific is a server fault like any other 5xx, and is
-            # retried as one; a classified refusal (sign-in, sender) keeps its class and is not.
-            if status >= 500 and type(exc) is errors.IntacctError:
-                raise errors.ServerError(
-                    exc.description or f"Sage Intacct answered HTTP {status}.",
-                    code=exc.code,
-                    description2=exc.description2,
-                    correction=exc.correction,
-                    http_status=status,
-                    errors=exc.errors,
-                ) from None
-            raise
-        return reply
+            raise _classify.with_http_status(exc, status, retry_after) from None
+
+
+def _log_failure(names: str, error: errors.IntacctError) -> None:
+    # str(error) comes from the server's reply only, never from the request, so it holds no secret.
+    log.info("%s failed: %s %s [%s]", names, type(error).__name__, error.code or "-", error.support_reference)
 
 
 def _is_json(content_type: str) -> bool:
@@ -401,18 +419,23 @@ def _flat_json(row: dict, prefix: str = "") -> dict[str, str]:
 
 
 def _json_rows(body: bytes) -> list[dict[str, str]]:
-    """A bare JSON array of records, shaped like the XML form: flat dotted keys, string values."""
+    """A bare JSON array of records, shaped like the XML form: flat dotted keys, string values.
+
+    Parsed with orjson: a 2,000-vendor page is over a megabyte of JSON on every keyset request of a sync,
+    and orjson reads it in a fraction of the standard library's time (and is strict about UTF-8).
+    """
     try:
-        rows = json.loads(body)
-    except ValueError:
+        rows = orjson.loads(body)
+    except orjson.JSONDecodeError:
         raise errors.ResponseParseError("The JSON reply is not well-formed.") from None
-    if not isinstance(rows, list) or not all(isinstance(row, dict) for row in rows):
+    if type(rows) is not list or set(map(type, rows)) - {dict}:
         raise errors.ResponseParseError("The JSON reply is not a list of records.")
-    for i, row in enumerate(rows):
-        if any(type(value) is not str for value in row.values()):
-            # Related objects may arrive nested ({"DISPLAYCONTACT": {"EMAIL1": ...}}); callers read
-            # them by dotted name, as the XML form gives them.
-            rows[i] = _flat_json(row)
+    if set(map(type, itertools.chain.from_iterable(row.values() for row in rows))) - {str}:
+        # Related objects may arrive nested ({"DISPLAYCONTACT": {"EMAIL1": ...}}), numbers and booleans
+        # bare; callers read them by dotted name as text, as the XML form gives them.
+        for i, row in enumerate(rows):
+            if any(type(value) is not str for value in row.values()):
+                rows[i] = _flat_json(row)
     return rows
 
 
@@ -444,23 +467,16 @@ class _Credentials:
 class Session:
     """An API session for one company (and optionally one entity). Safe to share between threads."""
 
-    def __init__(
-        self,
-        client: IntacctClient,
-        credentials: _Credentials,
-        *,
-        session_id: str,
-        endpoint: str,
-        entity_id: str | None,
-    ) -> None:
+    def __init__(self, client: IntacctClient, credentials: _Credentials, signed_in: SignIn) -> None:
         self._client = client
+        self._gateway: Gateway = client
         self._credentials = credentials
-        self._session_id = _Hidden(session_id)
+        self._session_id = signed_in.session_id
         self._lock = threading.Lock()
-        self.endpoint = endpoint
+        self.endpoint = signed_in.endpoint
         self.company_id = credentials.company_id
         self.user_id = credentials.user_id
-        self.entity_id = entity_id or None
+        self.entity_id = signed_in.entity_id or None
         self.expires_at: datetime | None = None
 
     def __repr__(self) -> str:
@@ -475,24 +491,16 @@ class Session:
 
     # ------------------------------------------------------------------------------ plumbing
 
-    def _call(
-        self,
-        functions: list[_xml.Function],
-        *,
-        transaction: bool = False,
-        lane: threading.Semaphore | None = None,
-        json_rows: bool = False,
-    ) -> _xml.Reply | list[dict[str, str]]:
+    def _call(self, functions: list[_xml.Function], how: Delivery = PLAIN) -> _xml.Reply:
         stale = self._session_id
-        options = {"transaction": transaction, "lane": lane, "json_rows": json_rows}
         try:
             sid = stale.reveal()
-            reply = self._client._execute(self.endpoint, _xml.session_xml(sid), functions, **options)
+            reply = self._gateway.send(self.endpoint, _xml.session_xml(sid), functions, how)
         except errors.SessionExpiredError:
             self._relogin(stale)
             sid = self._session_id.reveal()
-            reply = self._client._execute(self.endpoint, _xml.session_xml(sid), functions, **options)
-        if isinstance(reply, list):
+            reply = self._gateway.send(self.endpoint, _xml.session_xml(sid), functions, how)
+        if reply.rows is not None:
             return reply  # JSON rows carry no authentication block
         expires = _parse_timestamp(reply.auth.get("sessiontimeout", ""))
         if expires is not None:
@@ -504,13 +512,13 @@ class Session:
             if self._session_id is not stale:
                 return  # another thread already signed in again
             log.info("session for %s expired; signing in again", self.company_id)
-            fresh = self._client._open_session(self._credentials)
-            self._client.stats.add("relogins")
-            self.endpoint = fresh["endpoint"]
-            self._session_id = _Hidden(fresh["session_id"])
+            fresh = self._gateway.sign_in(self._credentials)
+            self._gateway.stats.add("relogins")
+            self.endpoint = fresh.endpoint
+            self._session_id = fresh.session_id
 
     def _one(self, body: str, lane: threading.Semaphore | None = None) -> _xml.Result:
-        return _only_result(self._call([_xml.Function(str(uuid.uuid4()), body)], lane=lane))
+        return _only_result(self._call([_xml.Function(str(uuid.uuid4()), body)], Delivery(lane=lane)))
 
     # ------------------------------------------------------------------------------ reads
 
@@ -533,10 +541,10 @@ class Session:
         """
         if format == "json":
             body = _query_body(object, fields, where, order_by, page_size, offset, returnformat="json")
-            rows = self._call([_xml.Function(str(uuid.uuid4()), body)], json_rows=True)
-            if isinstance(rows, list):
-                return Page(records=rows, total_count=None, num_remaining=None, offset=offset)
-            return _page(_only_result(rows), offset)  # a gateway that ignored returnformat
+            reply = self._call([_xml.Function(str(uuid.uuid4()), body)], Delivery(json_rows=True))
+            if reply.rows is not None:
+                return Page(records=reply.rows, total_count=None, num_remaining=None, offset=offset)
+            return _page(_only_result(reply), offset)  # a gateway that ignored returnformat
         if format != "xml":
             raise ValueError("format must be 'xml' or 'json'")
         return self._query_page(object, fields, where, order_by, page_size, offset)

@@ -4,7 +4,7 @@ Requests are written by hand rather than through a generic serializer because th
 element order against its XSD. Replies are read with ElementTree (the C parser): a 2,000-record page is
 several megabytes and a pure-Python parser would make parsing, not the network, the bottleneck. The
 gateway never sends a DTD, so any reply declaring one is refused before parsing: no entity is ever
-expanded.
+expanded (see ``refuse_dtd``).
 """
 
 from __future__ import annotations
@@ -12,9 +12,10 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
+from xml.parsers import expat
 from xml.sax.saxutils import escape
 
-from . import errors
+from . import _classify, errors
 
 # XML 1.0 forbids these characters even when escaped; sending one gets the whole request refused.
 _INVALID_XML_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -101,8 +102,12 @@ class Result:
 
 @dataclass
 class Reply:
+    """What one request brought back: the XML envelope's parts, or the records of a JSON reply."""
+
     auth: dict[str, str] = field(default_factory=dict)
     results: list[Result] = field(default_factory=list)
+    # A JSON reply (query with returnformat json) is a bare array of records: no envelope, no results.
+    rows: list[dict[str, str]] | None = None
 
 
 def _child_text(node: ET.Element | None, tag: str) -> str:
@@ -124,10 +129,44 @@ def read_errors(errormessage: ET.Element | None) -> list[dict[str, str]]:
 _PARSE_SLICE = 64 * 1024
 
 
+class _PrologEnd(Exception):
+    """The root element began: the prolog, the only place a DTD can be, is behind us."""
+
+
+def _refused(*_args: object) -> None:
+    raise errors.ResponseParseError("The reply declared a DTD or an entity, which the gateway never does.")
+
+
+def _root_started(*_args: object) -> None:
+    raise _PrologEnd
+
+
+def refuse_dtd(body: bytes) -> None:
+    """Raise ResponseParseError if the reply's prolog holds a DTD (and so, possibly, entities).
+
+    An expat parser reads the prolog with handlers that refuse a doctype or entity declaration, and
+    stops at the root element's start. Expat decodes the bytes first (a UTF-16 reply, an encoding
+    declaration), so no spelling of ``<!DOCTYPE`` slips past, as it would past a search of the raw
+    bytes. A DTD can only stand before the root element, so this reads a few hundred bytes, not the
+    page; the fast tree-building parse then runs on a document known to declare nothing.
+    """
+    prolog = expat.ParserCreate()
+    prolog.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
+    prolog.StartDoctypeDeclHandler = _refused
+    prolog.EntityDeclHandler = _refused
+    prolog.StartElementHandler = _root_started
+    try:
+        for start in range(0, len(body), 4096):
+            prolog.Parse(body[start : start + 4096], False)
+        prolog.Parse(b"", True)
+    except _PrologEnd:
+        return
+    except expat.ExpatError as exc:
+        raise errors.ResponseParseError(f"The reply is not well-formed XML ({exc}).") from None
+
+
 def parse_xml(body: bytes) -> ET.Element:
-    head = body[:4096]
-    if b"<!DOCTYPE" in head or b"<!ENTITY" in body:
-        raise errors.ResponseParseError("The reply declared a DTD, which the gateway never does.")
+    refuse_dtd(body)
     parser = ET.XMLParser()
     view = memoryview(body)
     try:
@@ -164,7 +203,9 @@ def parse_reply(body: bytes, *, http_status: int) -> Reply:
     control = root.find("control")
     control_status = _child_text(control, "status")
     if control_status != "success":
-        raise classify_control_failure(read_errors(root.find("errormessage")), http_status)
+        raise _classify.classify(
+            read_errors(root.find("errormessage")), _classify.CONTROL, http_status=http_status
+        )
     operation = root.find("operation")
     if operation is None:
         raise errors.ResponseParseError("The reply has no <operation> block.")
@@ -173,7 +214,7 @@ def parse_reply(body: bytes, *, http_status: int) -> Reply:
         raise errors.ResponseParseError("The reply has no <authentication> block.")
     auth_info = {child.tag: (child.text or "").strip() for child in auth}
     if auth_info.get("status") != "success":
-        raise classify_auth_failure(read_errors(operation.find("errormessage")))
+        raise _classify.classify(read_errors(operation.find("errormessage")), _classify.AUTHENTICATION)
     reply = Reply(auth=auth_info)
     for node in operation.findall("result"):
         result = Result(
@@ -183,76 +224,7 @@ def parse_reply(body: bytes, *, http_status: int) -> Reply:
             data=node.find("data"),
         )
         if result.status != "success":
-            result.error = classify_result_failure(read_errors(node.find("errormessage")), result.status)
+            errs = read_errors(node.find("errormessage"))
+            result.error = _classify.classify(errs, _classify.RESULT, status=result.status)
         reply.results.append(result)
     return reply
-
-
-# ----------------------------------------------------------------------------------- classification
-
-
-def _joined(errs: list[dict[str, str]]) -> str:
-    return " ".join(v for e in errs for v in e.values()).lower()
-
-
-def _make(
-    cls: type[errors.IntacctError], errs: list[dict[str, str]], level: str, **extra
-) -> errors.IntacctError:
-    first = errs[0] if errs else {}
-    return cls(
-        first.get("description", ""),
-        level=level,
-        code=first.get("errorno", ""),
-        description2=first.get("description2", ""),
-        correction=first.get("correction", ""),
-        errors=errs,
-        **extra,
-    )
-
-
-def classify_control_failure(errs: list[dict[str, str]], http_status: int) -> errors.IntacctError:
-    code = errs[0].get("errorno", "") if errs else ""
-    joined = _joined(errs)
-    if code == "GW-0010" or http_status == 429:
-        return _make(errors.RateLimitError, errs, "gateway", http_status=http_status)
-    if code in ("XMLGW_JPP0002", "UJPP0002") or http_status == 401:
-        return _make(errors.LoginError, errs, "gateway", http_status=http_status)
-    if code == "GW-0011":
-        # Taps read HTTP 400 GW-0011 as "authentication values are incorrect"; which ones is not said.
-        # The user's login is the likelier culprit, and it is the one the user can fix.
-        return _make(errors.LoginError, errs, "gateway", http_status=http_status)
-    if "partner id or password" in joined:
-        return _make(errors.SenderCredentialsError, errs, "control", http_status=http_status)
-    return _make(errors.IntacctError, errs, "control", http_status=http_status)
-
-
-def classify_auth_failure(errs: list[dict[str, str]]) -> errors.IntacctError:
-    joined = _joined(errs)
-    if "web services authorization" in joined or "not authorized to make web services" in joined:
-        return _make(errors.SenderNotAuthorizedError, errs, "authentication")
-    if "invalid session" in joined or "session" in joined and "expired" in joined:
-        return _make(errors.SessionExpiredError, errs, "authentication")
-    # The gateway's code for a bad entity at sign-in is not documented; the sandbox and observed
-    # replies name the entity or location in the text, so the text decides.
-    if "entity" in joined or "location" in joined:
-        return _make(errors.EntityError, errs, "authentication")
-    return _make(errors.LoginError, errs, "authentication")
-
-
-_OBJECT_IN_PERMISSION = re.compile(r"objects of type (\w+)", re.IGNORECASE)
-_OBJECT_NOT_FOUND = re.compile(r"object definition (\S+) not found", re.IGNORECASE)
-
-
-def classify_result_failure(errs: list[dict[str, str]], status: str) -> errors.IntacctError:
-    joined = " ".join(v for e in errs for v in e.values())
-    codes = {e.get("errorno", "") for e in errs}
-    if "PL04000005" in codes:
-        match = _OBJECT_IN_PERMISSION.search(joined)
-        obj = match.group(1).upper() if match else ""
-        return _make(errors.PermissionDeniedError, errs, "result", object=obj)
-    match = _OBJECT_NOT_FOUND.search(joined)
-    if match:
-        return _make(errors.ObjectNotFoundError, errs, "result", object=match.group(1).upper())
-    if status == "aborted" and not errs:
-        return errors.IntacctError("The function was rolled back with its transaction.", level="result")
-    return _make(errors.IntacctError, errs, "result")

@@ -16,6 +16,11 @@
 Catch ``IntacctError`` for "anything from Intacct"; catch a subclass to act on one cause.
 ``str(error)`` is safe to show and to log: it never contains a password, because
 no error is ever built from request text, only from the server's reply.
+
+Every error raised by a request names it: ``request_control_id`` (the request's control ID) and
+``function_control_id`` (the failed function's), so support can find the exchange in the gateway's
+records; ``support_reference`` puts both in one line. Which class a reply raises is decided by one
+table, in ``intacct._classify``.
 """
 
 from __future__ import annotations
@@ -40,6 +45,8 @@ class IntacctError(Exception):
         hint: str | None = None,
         http_status: int | None = None,
         errors: list[dict[str, str]] | None = None,
+        request_control_id: str = "",
+        function_control_id: str = "",
     ) -> None:
         self.level = level or self.default_level
         if self.level not in LEVELS:
@@ -52,7 +59,25 @@ class IntacctError(Exception):
         self.http_status = http_status
         # Every <error> element of the reply, root cause first, as plain dicts.
         self.errors = errors or []
+        self.request_control_id = request_control_id
+        self.function_control_id = function_control_id
         super().__init__(self._message())
+
+    @property
+    def support_reference(self) -> str:
+        """The control IDs of the failed exchange, for support ("" when no request was made)."""
+        parts = []
+        if self.request_control_id:
+            parts.append(f"request {self.request_control_id}")
+        if self.function_control_id:
+            parts.append(f"function {self.function_control_id}")
+        return ", ".join(parts)
+
+    def traced(self, request_control_id: str, function_control_id: str = "") -> IntacctError:
+        """This error, naming the exchange it came from (IDs already set are kept)."""
+        self.request_control_id = self.request_control_id or request_control_id
+        self.function_control_id = self.function_control_id or function_control_id
+        return self
 
     def _message(self) -> str:
         parts = [p for p in (self.code, self.description, self.description2, self.correction) if p]

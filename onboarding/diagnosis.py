@@ -7,7 +7,7 @@ texts are ours; the server's code is kept only as a reference to quote to suppor
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 from intacct import errors
@@ -35,6 +35,8 @@ class Diagnosis:
     retryable: bool = False
     # A value the fix asks the user to paste into Intacct (our sender ID), offered with a copy button.
     copy_value: str = ""
+    # The control IDs of the failed request and function, which support can look up.
+    support_reference: str = ""
     # Intacct's own words for this failure, quoted next to the code for support: one code (XL03000006)
     # covers many different refusals, and the text is what tells them apart.
     server_text: str = ""
@@ -42,6 +44,23 @@ class Diagnosis:
     @property
     def step_title(self) -> str | None:
         return step(self.step_key).title if self.step_key else None
+
+
+def support_line(diagnosis: Diagnosis, mask: Callable[[str], str] = str) -> str:
+    """What to quote to support: the Intacct error code, Intacct's own words and the request's references
+    ("" if none). `mask` hides IDs inside Intacct's text while the screen is shared."""
+    parts = []
+    if diagnosis.code:
+        parts.append(f"Intacct error code, for support: {diagnosis.code}")
+        if diagnosis.server_text:
+            parts.append(f"Intacct said: “{mask(diagnosis.server_text)}”")
+    if diagnosis.support_reference:
+        parts.append(
+            f"reference: {diagnosis.support_reference}"
+            if parts
+            else f"For support: {diagnosis.support_reference}"
+        )
+    return " · ".join(parts)
 
 
 def diagnose(
@@ -59,6 +78,7 @@ def diagnose(
     return replace(
         _diagnose(error, sender_id=sender_id, entity_id=entity_id, known_entities=known_entities),
         server_text=_server_text(error),
+        support_reference=getattr(error, "support_reference", "") or "",
     )
 
 

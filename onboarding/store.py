@@ -22,12 +22,13 @@ from typing import Protocol
 
 import sqlite_utils
 
+from intacct.private_files import private_database
 from onboarding.identity import Identity
+from onboarding.names import NameProblem, clean_name, name_key
 from onboarding.progress import AuditEntry, Outcome, Snapshot, StepProgress, StepState
 from onboarding.steps import STEP_KEYS
 from onboarding.vault import Secret
 
-MAX_NAME_LENGTH = 80
 PLANS = ("top", "entity")
 CONNECTION_STATUSES = ("untested", "connected", "failed")
 BUSY_TIMEOUT_SECONDS = 15.0
@@ -136,14 +137,9 @@ def _parse_time(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value) if value else None
 
 
-def _name_key(name: str) -> str:
-    return " ".join(name.split()).casefold()
-
-
 class Store:
     def __init__(self, db_path: str | Path) -> None:
-        self.path = Path(db_path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = private_database(db_path)
         self._ensure_schema()
 
     def __repr__(self) -> str:
@@ -251,6 +247,24 @@ class Store:
                 if_not_exists=True,
             )
             db.conn.commit()
+            self._refresh_name_keys(db.conn)
+
+    @staticmethod
+    def _refresh_name_keys(conn: sqlite3.Connection) -> None:
+        """Recompute name keys written under an older comparison rule (before normalisation).
+
+        Two live names that now compare equal keep their old keys (both stay usable), but no third
+        look-alike can join them.
+        """
+        for ws_id, name, key in conn.execute("SELECT id, name, name_key FROM workspaces").fetchall():
+            fresh = name_key(name)
+            if fresh == key:
+                continue
+            try:
+                with conn:
+                    conn.execute("UPDATE workspaces SET name_key = ? WHERE id = ?", (fresh, ws_id))
+            except sqlite3.IntegrityError:
+                continue
 
     @staticmethod
     def _require_workspace(conn: sqlite3.Connection, ws_id: int) -> None:
@@ -269,18 +283,10 @@ class Store:
 
     @staticmethod
     def _valid_name(name: str) -> str:
-        if not isinstance(name, str) or not name.strip():
-            raise InvalidInput("Give the workspace a name, for example the customer's company name.", "name")
-        cleaned = " ".join(name.split())
-        if len(cleaned) > MAX_NAME_LENGTH:
-            raise InvalidInput(
-                f"The workspace name is {len(cleaned)} characters long; "
-                f"keep it to {MAX_NAME_LENGTH} or fewer.",
-                "name",
-            )
-        if any(ord(c) < 32 or ord(c) == 127 for c in cleaned):
-            raise InvalidInput("The workspace name contains control characters; type it again.", "name")
-        return cleaned
+        try:
+            return clean_name(name)
+        except NameProblem as problem:
+            raise InvalidInput(str(problem), "name") from None
 
     def create_workspace(self, name: str, *, actor: Identity) -> Workspace:
         cleaned = self._valid_name(name)
@@ -289,13 +295,14 @@ class Store:
             with self._write() as conn:
                 cursor = conn.execute(
                     "INSERT INTO workspaces (name, name_key, created_at, created_by) VALUES (?, ?, ?, ?)",
-                    (cleaned, _name_key(cleaned), now, actor.audit_label),
+                    (cleaned, name_key(cleaned), now, actor.audit_label),
                 )
                 ws_id = cursor.lastrowid
                 self._insert_event(conn, ws_id, "workspace_created", f"Workspace '{cleaned}' created", actor)
         except sqlite3.IntegrityError:
             raise InvalidInput(
-                f"A workspace named '{cleaned}' already exists (names ignore upper and lower case). "
+                f"A workspace named '{cleaned}' already exists (names ignore upper and lower case, and "
+                "characters that look alike). "
                 "Open that one from the list, or choose another name.",
                 "name",
             ) from None
@@ -335,7 +342,7 @@ class Store:
                 self._require_workspace(conn, ws_id)
                 conn.execute(
                     "UPDATE workspaces SET name = ?, name_key = ? WHERE id = ?",
-                    (cleaned, _name_key(cleaned), ws_id),
+                    (cleaned, name_key(cleaned), ws_id),
                 )
                 self._insert_event(
                     conn, ws_id, "workspace_renamed", f"Workspace renamed to '{cleaned}'", actor
@@ -523,6 +530,15 @@ class Store:
                 "verified_at = COALESCE(?, verified_at) WHERE workspace_id = ?",
                 (change.status, change.detail, verified, ws_id),
             )
+
+    def password_tokens(self) -> dict[int, str]:
+        """Live workspace id -> its stored (encrypted) password, for checking them against the vault."""
+        with self._db() as db:
+            rows = db.conn.execute(
+                "SELECT c.workspace_id, c.password_token FROM connections c JOIN workspaces w "
+                "ON w.id = c.workspace_id WHERE w.archived_at IS NULL AND c.password_token != ''"
+            ).fetchall()
+        return dict(rows)
 
     def rewrap_passwords(self, transform: Callable[[str], str], *, actor: Identity) -> int:
         """Replace every stored password token with transform(token), all or nothing.

@@ -23,6 +23,8 @@ from pathlib import Path
 import intacct
 import intacct.sync
 from intacct import errors
+from intacct.storage_faults import BUSY as STORAGE_BUSY
+from intacct.storage_faults import DAMAGED, FULL, describe, storage_fault
 from onboarding import gateway_slots, progress
 from onboarding.connection import NotConnectedError, open_session
 from onboarding.diagnosis import Diagnosis, diagnose
@@ -40,6 +42,7 @@ COMPLETED = intacct.sync.SyncStatus.COMPLETED
 PARTIAL = intacct.sync.SyncStatus.PARTIAL
 FAILED = intacct.sync.SyncStatus.FAILED
 CANCELLED = intacct.sync.SyncStatus.CANCELLED
+BUSY = "busy"  # another process (the CLI, another app) is syncing this workspace's file: nothing done
 
 _UNEXPECTED = (
     "The sync stopped because of an unexpected problem on our side. Start it again; what was already "
@@ -57,7 +60,7 @@ class JobSnapshot:
     """A consistent view of a job at one instant, safe to read from any thread."""
 
     ws_id: int
-    status: str  # running | completed | partial | failed | cancelled
+    status: str  # running | completed | partial | failed | cancelled | busy
     started_at: datetime
     ended_at: datetime | None
     progress: intacct.sync.Progress | None
@@ -164,13 +167,16 @@ class SyncJob:
                 advice = _advice(report, self._sender_id)
                 if report.exception is not None and "run" in advice:
                     message = advice["run"].title
-            except sqlite3.DatabaseError as exc:
-                log.warning("sync database for workspace %s unusable: %s", self.ws_id, exc)
-                message = (
-                    f"The local copy of the Intacct data ({self.db_path.name}) is damaged or in use by "
-                    "another program. Close anything else using it and start the sync again; if it keeps "
-                    "failing, delete that file and Routable will copy everything afresh."
-                )
+            except intacct.sync.SyncAlreadyRunning as exc:
+                status, message = BUSY, str(exc)
+            except (sqlite3.Error, OSError) as exc:
+                kind = storage_fault(exc)
+                if kind is None:
+                    log.exception("sync of workspace %s stopped by a file error", self.ws_id)
+                    message = _UNEXPECTED
+                else:
+                    log.warning("sync database for workspace %s unusable (%s): %s", self.ws_id, kind, exc)
+                    message = storage_message(kind, self.db_path)
             except Exception:
                 log.exception("sync of workspace %s stopped unexpectedly", self.ws_id)
                 message = _UNEXPECTED
@@ -199,6 +205,51 @@ class SyncJob:
             self._advice = advice
             self._report = report
             self._ended_at = final.ended_at
+
+
+def storage_message(kind: str, db_path: Path) -> str:
+    """What the user reads when the workspace's sync file cannot be used, and what to do about it."""
+    name = db_path.name
+    if kind == FULL:
+        return (
+            f"The disk holding the local copy of the Intacct data ({name}) is full, so the sync stopped. "
+            "What was copied before is kept. Free some space on that disk, then start the sync again; "
+            "it picks up where it stopped."
+        )
+    if kind == DAMAGED:
+        return (
+            f"The local copy of the Intacct data ({name}) is damaged, so Routable cannot read or add to it. "
+            "Move it aside below and sync afresh: a full sync copies everything again, and the damaged "
+            "file is kept next to it for support."
+        )
+    if kind == STORAGE_BUSY:
+        return (
+            f"Another program kept the local copy of the Intacct data ({name}) locked. Close anything "
+            "else using that file, then start the sync again."
+        )
+    return (
+        f"Routable could not write the local copy of the Intacct data ({name}): "
+        + describe(kind, "that file")
+        + ". Then start the sync again."
+    )
+
+
+def set_aside_damaged_copy(data_dir: str | Path, ws_id: int) -> Path:
+    """Rename the workspace's sync file (and its -wal/-shm) out of the way; returns the new name.
+
+    Refuses (SyncAlreadyRunning) while a sync holds the file. The next sync starts a fresh file and
+    copies everything; the old one stays, renamed, for support to look at.
+    """
+    db_path = sync_db_path(data_dir, ws_id)
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    aside = db_path.with_name(f"{db_path.stem}.damaged-{stamp}{db_path.suffix}")
+    with intacct.sync.sync_lock(db_path):
+        for suffix in ("", "-wal", "-shm"):
+            source = db_path.with_name(db_path.name + suffix)
+            if source.exists():
+                source.rename(aside.with_name(aside.name + suffix))
+    log.warning("workspace %s: damaged sync file set aside as %s", ws_id, aside.name)
+    return aside
 
 
 def _advice(report: intacct.sync.SyncReport, sender_id: str) -> dict[str, Diagnosis]:
@@ -260,6 +311,11 @@ def start_sync(
 
     def finished(snapshot: JobSnapshot) -> None:
         report = snapshot.report
+        if snapshot.status == BUSY:
+            # Not a failure of this workspace's set-up: the step keeps its state.
+            note = "Sync not started: another sync of this company was running."
+            store.record_event(ws_id, "sync", note, actor=actor)
+            return
         if snapshot.status == COMPLETED and report is None:
             return  # cannot happen: a completed job always has its report
         failed = [n for n, o in (report.objects.items() if report else ()) if o.status == FAILED]

@@ -19,6 +19,8 @@ from typing import TYPE_CHECKING, Protocol
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 
+from intacct.private_files import private_dir
+
 if TYPE_CHECKING:
     from onboarding.identity import Identity
 
@@ -222,7 +224,7 @@ def _read_or_create_key_file(path: Path) -> list[bytes]:
         _tighten_mode(path)
         return _parse_keys(raw, source)
     key = Fernet.generate_key()
-    path.parent.mkdir(parents=True, exist_ok=True)
+    private_dir(path.parent)
     try:
         _create_exclusive(path, key.decode("ascii") + "\n")
         log.info("created a new vault key file at %s", path)

@@ -16,7 +16,7 @@ import streamlit as st
 from onboarding import gateway_slots
 from onboarding.connect_form import FIELD_COMPANY, FIELD_ENTITY, FIELD_PASSWORD, FIELD_USER, FormFix
 from onboarding.connection import ConnectOutcome, NotConnectedError, choose_entity, connect_workspace
-from onboarding.diagnosis import Diagnosis
+from onboarding.diagnosis import Diagnosis, support_line
 from onboarding.preflight import PreflightCheck, failed_checks
 from onboarding.steps import MENU_COMPANY_INFO, StepKey, step
 from onboarding.store import ConnectionSettings
@@ -284,9 +284,8 @@ def render_diagnosis(diagnosis: Diagnosis, mask=lambda text: text) -> None:
         step_link(diagnosis.step_key, label=f"Go back to {step_label(step(diagnosis.step_key))}")
     if diagnosis.retryable:
         st.caption("This is usually temporary: trying again in a minute often works.")
-    if diagnosis.code:
-        said = f" · Intacct said: “{mask(diagnosis.server_text)}”" if diagnosis.server_text else ""
-        st.caption(f"Intacct error code, for support: {diagnosis.code}{said}")
+    if support_line(diagnosis, mask):
+        st.caption(support_line(diagnosis, mask))
 
 
 def missing_permissions_verdict(missing: list[PreflightCheck]) -> str:

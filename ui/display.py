@@ -1,6 +1,9 @@
-"""How identifiers appear on screen: in full normally, partly masked in screen-share mode."""
+"""How identifiers appear on screen: in full normally, partly masked in screen-share mode; and how
+text people typed (workspace names) is put into Markdown so that it shows as typed."""
 
 from __future__ import annotations
+
+import re
 
 from onboarding.masking import mask_identifier
 
@@ -20,3 +23,23 @@ def redact(text: str, identifiers: list[str | None], screen_share: bool) -> str:
     for value in sorted((v for v in identifiers if v), key=len, reverse=True):
         text = text.replace(value, mask_identifier(value))
     return text
+
+
+# Every ASCII punctuation character may be backslash-escaped in CommonMark; escaping them all leaves
+# no link, emphasis, heading, list, table, HTML, LaTeX ($) or Streamlit directive (:red[...]) behind.
+_MARKDOWN_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
+
+
+# Escapes cannot stop GFM's bare-URL links: they are found in the text after Markdown is parsed
+# ("https://...", "www.", "name@host"). A word joiner (U+2060, invisible and zero-width) inside each
+# such marker leaves the text looking the same but no longer a link.
+_AUTOLINK_MARKERS = re.compile(r"(?i)(?<=https:)(?=//)|(?<=http:)(?=//)|(?<=www)(?=\.)|(?<=@)")
+_WORD_JOINER = "\u2060"
+
+
+def as_text(value: str | None) -> str:
+    """``value`` escaped for st.markdown, st.caption and friends: it renders literally, never as Markdown."""
+    if not value:
+        return ""
+    unlinked = _AUTOLINK_MARKERS.sub(_WORD_JOINER, value)
+    return _MARKDOWN_PUNCTUATION.sub(r"\\\1", unlinked)

@@ -13,13 +13,14 @@ from dataclasses import dataclass
 import streamlit as st
 
 from onboarding.identity import Identity
+from onboarding.password_check import unreadable_passwords
 from onboarding.platform import Platform, PlatformConfigError
 from onboarding.progress import StepState, unfinished_prerequisites
 from onboarding.steps import SENDER_ID, Step, StepKey, step
 from onboarding.store import StepProgress, Store, Workspace
 from onboarding.vault import Vault, VaultError
 from ui import workspaces
-from ui.display import redact, shown
+from ui.display import as_text, redact, shown
 from ui.identity import current_identity
 from ui.nav import step_label, step_link
 from ui.resources import db_path, get_platform, get_store, get_vault
@@ -124,6 +125,25 @@ def attention_banner(ctx: PageContext) -> None:
     st.warning(f"**This step needs attention:** {note}.", icon=":material/warning:")
 
 
+def _warn_unreadable_passwords(store: Store, vault: Vault, current: Workspace | None) -> None:
+    """Name every saved connection the vault key cannot read, so no password is lost in silence."""
+    unreadable = unreadable_passwords(store, vault)
+    if not unreadable:
+        return
+    names = ", ".join(f"“{as_text(w.name)}”" for w in unreadable)
+    st.sidebar.warning(
+        f"**Saved passwords cannot be read** for: {names}. The vault key was replaced or its file was "
+        "lost. Restore the previous key, or enter each of these passwords again on the Connect step.",
+        icon=":material/key_off:",
+    )
+    if current is not None and any(w.id == current.id for w in unreadable):
+        st.warning(
+            "The saved Intacct password of this workspace can no longer be read (the vault key changed). "
+            "Enter it again on the Connect step before syncing.",
+            icon=":material/key_off:",
+        )
+
+
 def page_setup(step_key: str) -> PageContext:
     """Prepare the page for `step_key`; stops the run (after saying why) when the page cannot go on."""
     configure_page()
@@ -142,6 +162,7 @@ def page_setup(step_key: str) -> PageContext:
         sharing = screen_share_on(store, actor)
         if sharing:
             badge()
+        _warn_unreadable_passwords(store, vault, workspace)
         if workspace is None or progress is None:
             workspaces.picker(store, actor, screen_share=sharing)
             st.stop()
@@ -172,7 +193,7 @@ def page_heading(ctx: PageContext, *, show_attention: bool = True) -> None:
     The Connect page passes show_attention=False: it shows the full diagnosis itself.
     """
     st.title(ctx.step.title)
-    st.caption(f"{step_label(ctx.step)} · {ctx.workspace.name}")
+    st.caption(f"{step_label(ctx.step)} · {as_text(ctx.workspace.name)}")
     st.write(ctx.step.summary)
     if show_attention:
         attention_banner(ctx)

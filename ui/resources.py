@@ -13,6 +13,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from intacct.private_files import private_dir
 from onboarding.platform import (
     ENV_ENDPOINT,
     ENV_SENDER_ID,
@@ -21,7 +22,7 @@ from onboarding.platform import (
     resolve_platform,
 )
 from onboarding.store import Store
-from onboarding.vault import ENV_KEY, Vault
+from onboarding.vault import ENV_KEY, KEY_FILE_NAME, Vault
 
 log = logging.getLogger(__name__)
 
@@ -34,7 +35,12 @@ DB_FILE_NAME = "onboarding.db"
 
 
 def data_dir() -> Path:
-    return Path(os.environ.get(ENV_DATA_DIR) or DEFAULT_DATA_DIR)
+    """The app's data folder, created 0700 (and tightened to that if it was looser)."""
+    folder = Path(os.environ.get(ENV_DATA_DIR) or DEFAULT_DATA_DIR)
+    try:
+        return private_dir(folder, tighten=True)
+    except OSError:  # opening the store or the vault there says what is wrong, in words
+        return folder
 
 
 def db_path() -> Path:
@@ -57,11 +63,20 @@ def _store(path: str) -> Store:
     return Store(path)
 
 
-# The key material is part of the cache key only through its environment variable's presence and
-# a hash, so a changed key in tests or a rotation yields a fresh vault.
-@st.cache_resource(show_spinner=False)
-def _vault(directory: str, key_fingerprint: int) -> Vault:
+# The key material is part of the cache key only through a hash of the environment variable and the
+# key file's identity (inode, size, change time), so a changed key, or a rotation that rewrote the key
+# file while the app runs, yields a fresh vault on the next page run: no restart needed.
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _vault(directory: str, key_fingerprint: int, key_file: tuple[int, int, int] | None) -> Vault:
     return Vault.load(directory, os.environ, _secrets())
+
+
+def _key_file_identity(directory: Path) -> tuple[int, int, int] | None:
+    try:
+        found = (directory / KEY_FILE_NAME).stat()
+    except OSError:
+        return None
+    return (found.st_ino, found.st_size, found.st_mtime_ns)
 
 
 @st.cache_resource(show_spinner=False)
@@ -74,7 +89,8 @@ def get_store() -> Store:
 
 
 def get_vault() -> Vault:
-    return _vault(str(data_dir()), hash(os.environ.get(ENV_KEY, "")))
+    directory = data_dir()
+    return _vault(str(directory), hash(os.environ.get(ENV_KEY, "")), _key_file_identity(directory))
 
 
 def get_platform() -> Platform:

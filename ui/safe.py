@@ -16,6 +16,7 @@ from contextlib import contextmanager
 import streamlit as st
 
 from intacct.errors import IntacctError
+from intacct.storage_faults import BUSY, DAMAGED, FULL, READ_ONLY, storage_fault
 
 log = logging.getLogger("routable.ui")
 
@@ -34,13 +35,33 @@ def describe_for_log(error: BaseException) -> str:
     return f"{type(error).__name__}{detail} at {where or 'unknown location'}"
 
 
+_STORAGE_MESSAGES = {
+    FULL: "The disk that holds the app's data is full, so your last change was not saved. Free some "
+    "space on it (or ask whoever runs this app to), then reload the page and do it again.",
+    READ_ONLY: "The app's data folder cannot be written right now, so your last change was not saved. "
+    "Ask whoever runs this app to check that the data folder is writable, then reload the page.",
+    DAMAGED: "The app's progress database is damaged, so your last change was not saved. Ask whoever "
+    "runs this app to restore it from a backup; contact Routable support if you need help.",
+    BUSY: "The app's progress database was busy, so your last change was not saved. Reload the page "
+    "and do it again.",
+}
+
+
 def report_unexpected(error: BaseException) -> str:
-    """Log the failure and show the user a calm message with a reference they can quote."""
+    """Log the failure and show the user a calm message with a reference they can quote.
+
+    Nothing here can know whether the failed action wrote anything, so the message never promises
+    that it did; a storage fault (a full disk, a read-only folder) is named for what it is.
+    """
     reference = uuid.uuid4().hex[:8]
     log.error("unexpected error [ref %s] %s", reference, describe_for_log(error))
+    storage = _STORAGE_MESSAGES.get(storage_fault(error) or "")
+    if storage is not None:
+        st.error(f"{storage} Reference for support: **{reference}**.", icon=":material/warning:")
+        return reference
     st.error(
-        "Something went wrong on our side while showing this page. Your progress is saved. "
-        "Reload the page to try again; if it keeps happening, contact Routable support and "
+        "Something went wrong on our side while showing this page, so your last action may not have "
+        "been saved. Reload the page and check; if it keeps happening, contact Routable support and "
         f"quote reference **{reference}**.",
         icon=":material/warning:",
     )

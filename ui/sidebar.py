@@ -12,6 +12,7 @@ from onboarding.steps import STEPS, StepKey
 from onboarding.store import StepProgress, Store, Workspace
 from onboarding.sync_jobs import current_job
 from ui import screen_share, workspaces
+from ui.display import as_text
 from ui.nav import STATE_ICONS, STATE_LABELS, workspace_link
 from ui.progress_view import sidebar_status
 from ui.resources import data_dir
@@ -78,7 +79,7 @@ def render_sidebar(
     """`poll` False keeps the sidebar still while a sync runs (pages with an editor that reruns upset)."""
     with st.sidebar:
         st.markdown("### Routable × Sage Intacct")
-        st.caption(f":material/person: Signed in as: {actor.name}")
+        st.caption(f":material/person: Signed in as: {as_text(actor.name)}")
         sharing = screen_share.screen_share_on(store, actor)
         if workspace is not None:
             workspaces.switcher(store, workspace, screen_share=sharing)

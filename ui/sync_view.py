@@ -12,8 +12,18 @@ from datetime import UTC, datetime
 import streamlit as st
 
 import intacct.sync
+from intacct.storage_faults import DAMAGED
+from onboarding.diagnosis import support_line
 from onboarding.steps import StepKey
-from onboarding.sync_jobs import JobSnapshot, current_job, start_sync, sync_db_path
+from onboarding.sync_jobs import (
+    BUSY,
+    JobSnapshot,
+    current_job,
+    set_aside_damaged_copy,
+    start_sync,
+    storage_message,
+    sync_db_path,
+)
 from ui.display import redact
 from ui.guard import PageContext
 from ui.nav import step_link
@@ -52,6 +62,11 @@ def _when(moment: datetime | None) -> str:
 
 def _start(page: PageContext, full: bool) -> None:
     start_sync(page.store, page.vault, page.platform, page.ws_id, data_dir(), full=full, actor=page.actor)
+
+
+def _start_afresh(page: PageContext) -> None:
+    set_aside_damaged_copy(data_dir(), page.ws_id)
+    _start(page, full=True)
 
 
 def _stop(page: PageContext) -> None:
@@ -115,6 +130,9 @@ def _outcome(page: PageContext, snapshot: JobSnapshot) -> None:
         )
         step_link(StepKey.MAP, "Next: map your GL accounts to Routable categories")
         return
+    if snapshot.status == BUSY:
+        st.info(_masked(page, snapshot.message), icon=":material/hourglass_top:")
+        return
     if snapshot.status == "cancelled":
         st.info(
             "The sync was stopped. What was copied is kept; the next sync picks up from there.",
@@ -131,8 +149,8 @@ def _outcome(page: PageContext, snapshot: JobSnapshot) -> None:
         st.markdown(_masked(page, advice.fix))
         if advice.step_key:
             step_link(advice.step_key, f"Go back to the step: {advice.step_title}")
-        if advice.code:
-            st.caption(f"Intacct error code, for support: {advice.code}")
+        if support_line(advice):
+            st.caption(support_line(advice))
 
 
 def _holdings(db) -> None:
@@ -186,6 +204,20 @@ def _history_table(page: PageContext, db) -> None:
     )
 
 
+def _unusable_copy(page: PageContext, fault: str, db) -> None:
+    """The local copy cannot be read: say why, and for a damaged one offer the way out."""
+    st.error(storage_message(fault, db), icon=":material/database:")
+    if fault == DAMAGED:
+        st.button(
+            "Move the damaged copy aside and sync afresh",
+            type="primary",
+            icon=":material/restart_alt:",
+            on_click=guarded(_start_afresh),
+            args=(page,),
+            help="Renames the damaged file (kept for support) and copies everything from Intacct again.",
+        )
+
+
 def render_sync(page: PageContext) -> None:
     st.markdown(
         "Routable copies what it needs from Intacct into its own database: GL accounts first, so mapping "
@@ -200,6 +232,10 @@ def render_sync(page: PageContext) -> None:
     job = current_job(data_dir(), page.ws_id)
     snapshot = job.snapshot() if job is not None else None
     running = snapshot is not None and snapshot.running
+    fault = None if running else intacct.sync.database_fault(db)
+    if fault is not None:
+        _unusable_copy(page, fault, db)
+        return
     synced_before = any(status.last_synced_at for status in intacct.sync.object_status(db))
 
     if not running:

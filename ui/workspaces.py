@@ -10,6 +10,7 @@ import streamlit as st
 
 from onboarding.identity import Identity
 from onboarding.store import InvalidInput, Store, Workspace
+from ui.display import as_text
 from ui.safe import guarded
 
 SELECTED_KEY = "workspace_id"
@@ -90,7 +91,8 @@ def creation_form(store: Store, form_key: str, actor: Identity, *, container: ob
             "Create workspace", type="primary", on_click=_create, args=(store, name_key, error_key, actor)
         )
     if st.session_state.get(error_key):
-        target.error(st.session_state[error_key])
+        # The message repeats the name as typed: shown as text, so a name cannot format the page.
+        target.error(as_text(st.session_state[error_key]))
 
 
 @guarded

@@ -10,7 +10,7 @@ from .clock import RecordClock
 from .companies import Company, Directory
 from .faults import FaultInjector, FaultSpec
 from .gateway import Gateway
-from .server import GATEWAY_PATH, Frontend, GatewayServer
+from .server import GATEWAY_PATH, IDLE_TIMEOUT_S, MAX_CONNECTIONS, Frontend, GatewayServer
 from .sessions import ResultSets, SessionStore
 from .traffic import Stats, Traffic
 from .vendors import LATEST
@@ -149,6 +149,8 @@ def start(
     function_ms: int = 0,
     faults: str | Mapping[str, object] | FaultSpec | None = None,
     session_timeout_s: float = DEFAULT_SESSION_TIMEOUT_S,
+    max_connections: int = MAX_CONNECTIONS,
+    idle_timeout_s: float = IDLE_TIMEOUT_S,
 ) -> SandboxHandle:
     """Start a sandbox gateway on a background thread and return its handle (port 0: any free port).
 
@@ -165,7 +167,12 @@ def start(
     gateway.login401 = spec.login401
     traffic = Traffic(max_concurrent)
     injector = FaultInjector(seed, spec)
-    server = GatewayServer((host, port), Frontend(gateway, traffic, injector, latency_ms, function_ms))
+    server = GatewayServer(
+        (host, port),
+        Frontend(gateway, traffic, injector, latency_ms, function_ms),
+        max_connections=max_connections,
+        idle_timeout_s=idle_timeout_s,
+    )
     return SandboxHandle(
         server=server,
         directory=directory,

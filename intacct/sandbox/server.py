@@ -30,6 +30,13 @@ GATEWAY_PATH = "/ia/xml/xmlgw.phtml"
 STATS_PATH = "/sandbox/stats"
 MAX_BODY_BYTES = 20 * 1024 * 1024
 RETRY_AFTER = (("Retry-After", "1"),)
+# Each open connection holds a thread; past this many, a new one is refused with 503 and closed.
+MAX_CONNECTIONS = 128
+IDLE_TIMEOUT_S = 30.0
+_TOO_MANY_CONNECTIONS = (
+    b"HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain; charset=UTF-8\r\n"
+    b"Retry-After: 1\r\nConnection: close\r\nContent-Length: 25\r\n\r\nToo many open connections"
+)
 
 
 class Frontend:
@@ -179,12 +186,17 @@ def _endpoint(handler: _Handler) -> str:
     return f"http://{host}{GATEWAY_PATH}"
 
 
+class BadFraming(ValueError):
+    """The request's Content-Length or chunked framing cannot be read; the answer is HTTP 400."""
+
+
 def _read_body(handler: _Handler) -> bytes | None:
+    """The request body; None when it is larger than we accept. Raises BadFraming for broken framing."""
     if "chunked" in handler.headers.get("Transfer-Encoding", "").lower():
         chunks, size = [], 0
         while True:
             line = handler.rfile.readline(1024)
-            length = int(line.split(b";", 1)[0].strip() or b"0", 16)
+            length = _chunk_size(line)
             if length == 0:
                 while handler.rfile.readline(1024) not in (b"\r\n", b"\n", b""):
                     pass
@@ -193,13 +205,44 @@ def _read_body(handler: _Handler) -> bytes | None:
             if size > MAX_BODY_BYTES:
                 handler.close_connection = True
                 return None
-            chunks.append(handler.rfile.read(length))
-            handler.rfile.readline(1024)
-    length = int(handler.headers.get("Content-Length") or 0)
+            chunk = handler.rfile.read(length)
+            if len(chunk) != length or handler.rfile.readline(1024) not in (b"\r\n", b"\n"):
+                raise BadFraming("a chunk is shorter than its size line says")
+            chunks.append(chunk)
+    raw = (handler.headers.get("Content-Length") or "0").strip()
+    if not (raw.isascii() and raw.isdigit()):
+        raise BadFraming("Content-Length is not a number of bytes")
+    length = int(raw)
     if length > MAX_BODY_BYTES:
         handler.close_connection = True
         return None
-    return handler.rfile.read(length) if length > 0 else b""
+    body = handler.rfile.read(length) if length > 0 else b""
+    if len(body) != length:
+        raise BadFraming("the body is shorter than its Content-Length")
+    return body
+
+
+def _chunk_size(line: bytes) -> int:
+    if not line.endswith(b"\n"):
+        raise BadFraming("a chunk size line is missing or too long")
+    digits = line.split(b";", 1)[0].strip()
+    if not digits or len(digits) > 8 or digits.strip(b"0123456789abcdefABCDEF"):
+        raise BadFraming("a chunk size is not a hexadecimal number")
+    return int(digits, 16)
+
+
+def _bad_request(handler: _Handler, problem: BadFraming) -> None:
+    """Answer 400 and hang up: after broken framing we cannot know where the next request starts."""
+    handler.close_connection = True
+    body = f"Bad Request: {problem}\n".encode()
+    with contextlib.suppress(OSError):
+        handler.send_response(400)
+        handler.send_header("Content-Type", "text/plain; charset=UTF-8")
+        handler.send_header("Content-Length", str(len(body)))
+        handler.send_header("Connection", "close")
+        handler.end_headers()
+        handler.wfile.write(body)
+        handler.wfile.flush()
 
 
 def _drop(handler: _Handler) -> None:
@@ -212,7 +255,6 @@ class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"  # keep-alive: clients reuse connections
     server_version = "IntacctSandbox/1.0"
     sys_version = ""
-    timeout = 120  # idle keep-alive connections are closed after this many seconds
     # Headers and body go out in two writes; with Nagle on, a small reply can wait ~40 ms for an ACK.
     disable_nagle_algorithm = True
 
@@ -222,20 +264,17 @@ class _Handler(BaseHTTPRequestHandler):
         return self.server_version
 
     def setup(self) -> None:
+        # An idle keep-alive connection (or one stalled mid-request) is closed after this long.
+        self.timeout = self.server.idle_timeout_s
         super().setup()
-        self.server.track(self.connection)
-
-    def finish(self) -> None:
-        try:
-            super().finish()
-        finally:
-            self.server.untrack(self.connection)
 
     def _serve(self) -> None:
         try:
             self.server.frontend.serve(self)
-        except (BrokenPipeError, ConnectionResetError):
-            self.close_connection = True
+        except BadFraming as problem:
+            _bad_request(self, problem)
+        except (BrokenPipeError, ConnectionResetError, TimeoutError):
+            self.close_connection = True  # the client went away or stalled past the idle limit
         except Exception:  # never let a client see a Python traceback
             log.exception("unexpected error while serving %s %s", self.command, self.path)
             self.close_connection = True
@@ -251,19 +290,43 @@ class GatewayServer(ThreadingHTTPServer):
     allow_reuse_address = True
     request_queue_size = 128
 
-    def __init__(self, address: tuple[str, int], frontend: Frontend) -> None:
+    def __init__(
+        self,
+        address: tuple[str, int],
+        frontend: Frontend,
+        *,
+        max_connections: int = MAX_CONNECTIONS,
+        idle_timeout_s: float = IDLE_TIMEOUT_S,
+    ) -> None:
+        if max_connections < 1 or idle_timeout_s <= 0:
+            raise ValueError("max_connections must be at least 1 and idle_timeout_s more than 0")
         self.frontend = frontend
+        self.max_connections = max_connections
+        self.idle_timeout_s = idle_timeout_s
         self._connections: set[socket.socket] = set()
         self._connections_lock = threading.Lock()
         super().__init__(address, _Handler)
 
-    def track(self, connection: socket.socket) -> None:
+    def verify_request(self, request, client_address) -> bool:  # noqa: ANN001 - socketserver's signature
+        """Admit a connection only while fewer than max_connections are open; a thread serves each."""
         with self._connections_lock:
-            self._connections.add(connection)
+            admitted = len(self._connections) < self.max_connections
+            if admitted:
+                self._connections.add(request)
+        if not admitted:
+            with contextlib.suppress(OSError):
+                request.sendall(_TOO_MANY_CONNECTIONS)
+        return admitted
 
-    def untrack(self, connection: socket.socket) -> None:
+    def shutdown_request(self, request) -> None:  # noqa: ANN001 - socketserver's signature
         with self._connections_lock:
-            self._connections.discard(connection)
+            self._connections.discard(request)
+        super().shutdown_request(request)
+
+    @property
+    def open_connections(self) -> int:
+        with self._connections_lock:
+            return len(self._connections)
 
     def close_all_connections(self) -> None:
         """Wake idle keep-alive handler threads so stopping does not leave them behind."""

@@ -5,7 +5,8 @@
 
 Passwords come only from the environment, never from arguments (which other users of the machine can
 read in the process list). Progress goes to stderr; the last line on stdout is the run's summary.
-Exit status: 0 synced, 1 some or all objects failed, 2 bad invocation, 130 stopped by a signal.
+Exit status: 0 synced, 1 some or all objects failed (or another sync of the same file is running),
+2 bad invocation, 130 stopped by a signal.
 """
 
 from __future__ import annotations
@@ -21,7 +22,9 @@ import time
 from collections.abc import Sequence
 
 from .. import DEFAULT_ENDPOINT, IntacctClient, errors
+from ..storage_faults import describe, storage_fault
 from ._engine import sync_objects
+from ._lock import SyncAlreadyRunning
 from ._progress import DONE, Progress
 from ._report import CANCELLED, COMPLETED
 from ._schema import DEFAULT_OBJECTS, SCHEMAS
@@ -95,6 +98,31 @@ class _Printer:
         )
 
 
+def _unusable_text(value: str) -> str | None:
+    """Why a value cannot be sent to Intacct, or None: control characters and undecodable bytes."""
+    for char in value:
+        if "\ud800" <= char <= "\udfff":
+            return "bytes that are not valid UTF-8 text"
+        if char < " " or char == "\x7f":
+            return f"a control character (U+{ord(char):04X})"
+    return None
+
+
+def _bad_input(args: argparse.Namespace, env: dict[str, str]) -> str | None:
+    values = [
+        (f"--{name}", getattr(args, name))
+        for name in ("endpoint", "company", "entity", "user", "db", "objects")
+    ]
+    values += [
+        (name, env.get(name) or "") for name in (SENDER_ID_ENV, SENDER_PASSWORD_ENV, USER_PASSWORD_ENV)
+    ]
+    for name, value in values:
+        problem = _unusable_text(value or "")
+        if problem:  # the value itself is never printed: it may be a password
+            return f"{name} contains {problem}; type it again without it"
+    return None
+
+
 def main(argv: Sequence[str] | None = None, env: dict[str, str] | None = None) -> int:
     args = _parser().parse_args(argv)
     env = dict(os.environ if env is None else env)
@@ -105,14 +133,23 @@ def main(argv: Sequence[str] | None = None, env: dict[str, str] | None = None) -
     )
     missing = [name for name in (SENDER_ID_ENV, SENDER_PASSWORD_ENV, USER_PASSWORD_ENV) if not env.get(name)]
     if missing:
-        print(f"error: set {', '.join(missing)} in the environment (passwords are never taken as arguments)",
-              file=sys.stderr)
+        print(
+            f"error: set {', '.join(missing)} in the environment (passwords are never taken as arguments)",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    problem = _bad_input(args, env)
+    if problem:
+        print(f"error: {problem}", file=sys.stderr)
         return EXIT_USAGE
     objects = [o.strip().upper() for o in args.objects.split(",") if o.strip()]
     unknown = [o for o in objects if o not in SCHEMAS]
     if unknown or not objects:
-        print(f"error: unknown object(s) {', '.join(unknown) or '(none given)'}; "
-              f"choose from {', '.join(SCHEMAS)}", file=sys.stderr)
+        print(
+            f"error: unknown object(s) {', '.join(unknown) or '(none given)'}; "
+            f"choose from {', '.join(SCHEMAS)}",
+            file=sys.stderr,
+        )
         return EXIT_USAGE
     if args.concurrency < 1:
         print("error: --concurrency must be at least 1", file=sys.stderr)
@@ -150,8 +187,14 @@ def main(argv: Sequence[str] | None = None, env: dict[str, str] | None = None) -
                 progress=_Printer(),
                 cancel=cancel,
             )
+        except SyncAlreadyRunning as exc:
+            message = str(exc)
+            print(f"error: {message[0].lower()}{message[1:]}", file=sys.stderr)
+            return EXIT_FAILED
         except (sqlite3.Error, OSError) as exc:
-            print(f"error: cannot use the database {args.db}: {exc}", file=sys.stderr)
+            kind = storage_fault(exc)
+            what = describe(kind, f"the database {args.db}") if kind else f"{args.db}: {exc}"
+            print(f"error: cannot use the database: {what}", file=sys.stderr)
             return EXIT_FAILED
     for name, problem in report.errors.items():
         print(f"  {name}: {problem}", file=sys.stderr)

@@ -21,9 +21,15 @@ Who does what
 What a run does per object
     full         every record; a page that covers ``(lo, hi]`` marks local rows missing from it deleted.
     incremental  records with WHENMODIFIED at or after the last high-water mark, minus an overlap (see
-                 ``_since``); then a count: when Intacct holds fewer records than we do, a RECORDNO-only
-                 scan finds the deleted ones.
+                 ``_since``), and the object's count, asked in the same request; when the counts differ,
+                 deletions are found by bisection (see ``_bisect``).
     resume       an attempt interrupted before (killed, cancelled, failed) continues from its chunks.
+
+Batching
+    Where round trips, not data, are the cost, requests carry several functions: the first pages of
+    objects expected to fit in one page, every part of an incremental start (changes and counts) and
+    the range counts of a bisection. A page of an object larger than one page goes alone: the gateway
+    runs a request's functions one after another, so big pages gain nothing from sharing a request.
 """
 
 from __future__ import annotations
@@ -41,8 +47,10 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from .. import F, Filter, Session, errors
+from .. import F, Filter, PageRequest, Session, errors
+from ..storage_faults import describe, storage_fault
 from . import _progress as P
+from ._lock import sync_lock
 from ._report import CANCELLED, COMPLETED, FAILED, PARTIAL, ObjectReport, SyncReport
 from ._runtime import tuned_for_sync
 from ._schema import DEFAULT_OBJECTS, MODIFIED_FIELD, ObjectSchema, schema
@@ -56,6 +64,10 @@ PAGE_SIZE = 2000
 OVERLAP = timedelta(minutes=10)
 # Attempts per page after the client's own retries gave up on a passing failure (5xx, 429, network).
 TASK_RETRIES = 4
+# Most functions in one batched request; and how many ranges a bisection step counts at once.
+MAX_BATCH = 32
+BISECT_PARTS = 8
+BISECT = "bisect"  # a task kind only: counts over RECORDNO ranges, never a stored phase
 
 # Errors that mean the whole connection is unusable: no object can succeed.
 _FATAL = (
@@ -84,6 +96,8 @@ class _Task:
     hi: int | None = field(compare=False)
     first: bool = field(compare=False)  # first page of an attempt or scan: its totalcount is the size
     attempts: int = field(default=0, compare=False)
+    batchable: bool = field(default=False, compare=False)  # may share a request with other functions
+    ranges: tuple[tuple[int | None, int | None, int], ...] = field(default=(), compare=False)  # bisect
 
 
 @dataclass
@@ -101,6 +115,12 @@ class _PageDone:
 class _CountDone:
     task: _Task
     remote: int
+
+
+@dataclass
+class _BisectDone:
+    task: _Task
+    counted: list[tuple[int | None, int | None, int, int]]  # (lo, hi, local, remote)
 
 
 @dataclass
@@ -123,6 +143,9 @@ class _Plan:
     open_chunks: int = 0
     failed: bool = False
     finished: bool = False
+    # Incremental: the count asked beside the first page of changes, kept until the changes are in.
+    remote_count: int | None = None
+    count_pending: bool = False
 
 
 def sync_objects(
@@ -144,15 +167,17 @@ def sync_objects(
     requests in flight; what was committed stays, and the next run resumes from there.
 
     Intacct errors never escape: they are in the report (per object, or ``report.error`` when the
-    connection itself failed). Bad arguments raise ValueError.
+    connection itself failed). Bad arguments raise ValueError; ``SyncAlreadyRunning`` means another
+    sync (in any process) is writing the same file, and nothing was done.
     """
     if not isinstance(concurrency, int) or concurrency < 1:
         raise ValueError("concurrency must be a whole number of at least 1")
     if isinstance(objects, str):
         objects = [objects]
     schemas = [schema(name) for name in dict.fromkeys(o.upper() for o in objects)]
-    run = _Run(session, SyncStore(db_path), schemas, concurrency, incremental, progress, cancel)
-    return run.execute()
+    with sync_lock(db_path):  # SyncAlreadyRunning when another process is writing this file
+        run = _Run(session, SyncStore(db_path), schemas, concurrency, incremental, progress, cancel)
+        return run.execute()
 
 
 class _Run:
@@ -324,7 +349,16 @@ class _Run:
         since_text = since.isoformat() if since else None
         self.store.begin_attempt(sch, mode=mode, since=since_text, chunk_id=chunk_id)
         plan.open_chunks = 1
-        self._push(self._task(plan, FETCH, chunk_id, None, None, first=True))
+        first = self._task(plan, FETCH, chunk_id, None, None, first=True)
+        if mode == "incremental":
+            # Changes are usually few: every object's first page of changes and its count go out together.
+            first.batchable = True
+            count = self._task(plan, COUNT, 0, None, None, first=False)
+            plan.count_pending = True
+            self._push(first, count)
+        else:
+            first.batchable = expected <= PAGE_SIZE
+            self._push(first)
 
     def _task(self, plan: _Plan, kind: str, chunk_id: int, lo, hi, *, first: bool) -> _Task:
         # GL accounts (the first object) go before everything. Then every object's first page, so all
@@ -339,7 +373,9 @@ class _Run:
             key = (1, -plan.expected_size, plan.index)
         else:
             key = (2, plan.index, 0 if hi is None else 1)
-        return _Task((*key, next(self.seq)), plan.schema.name, kind, chunk_id, lo, hi, first)
+        return _Task(
+            (*key, next(self.seq)), plan.schema.name, kind, chunk_id, lo, hi, first, batchable=kind == COUNT
+        )
 
     def _push(self, *tasks: _Task, reserved: bool = False) -> None:
         with self.cond:
@@ -358,15 +394,79 @@ class _Run:
                     self.cond.wait(0.2)
                 if self._stopping() or not self.heap:
                     return
-                task = heapq.heappop(self.heap)
+                batch = self._take_batch()
             try:
-                self._perform(task)
+                if len(batch) == 1 and batch[0].kind != BISECT:
+                    self._perform(batch[0])
+                else:
+                    self._perform_batch(batch)
             except errors.IntacctError as exc:
-                self._on_error(task, exc)
+                for task in batch:
+                    self._on_error(task, exc, wait=task is batch[0])
             except BaseException as exc:  # a bug or a broken environment: stop the run, report it
                 self.crash = self.crash or exc
                 self.stop.set()
                 return
+
+    def _take_batch(self) -> list[_Task]:
+        """The next task, and with it every waiting task that may share its request (lock held)."""
+        task = heapq.heappop(self.heap)
+        if not task.batchable:
+            return [task]
+        batch, others = [task], []
+        functions = max(1, len(task.ranges))
+        while self.heap:
+            candidate = heapq.heappop(self.heap)
+            size = max(1, len(candidate.ranges))
+            if candidate.batchable and functions + size <= MAX_BATCH:
+                batch.append(candidate)
+                functions += size
+            else:
+                others.append(candidate)
+        for other in others:
+            heapq.heappush(self.heap, other)
+        return batch
+
+    def _perform_batch(self, batch: list[_Task]) -> None:
+        """Several tasks in ONE request; a function that fails fails only its own task."""
+        requests: list[PageRequest] = []
+        for task in batch:
+            requests.extend(self._page_requests(task))
+        answers = iter(self.session.query_batch(requests))
+        for task in batch:
+            mine = [next(answers) for _ in range(max(1, len(task.ranges)))]
+            failure = next((a for a in mine if isinstance(a, errors.IntacctError)), None)
+            if failure is not None:
+                self._on_error(task, failure)
+            elif task.kind == BISECT:
+                counted = [(lo, hi, local, page.total_count or 0) for (lo, hi, local), page in
+                           zip(task.ranges, mine, strict=True)]  # fmt: skip
+                self._deliver(_BisectDone(task, counted))
+            elif task.kind == COUNT:
+                self._deliver(_CountDone(task, mine[0].total_count or 0))
+            else:
+                self._finish(task, mine[0])
+
+    def _page_requests(self, task: _Task) -> list[PageRequest]:
+        if task.kind == BISECT:
+            return [
+                PageRequest(task.object, ["RECORDNO"], where=_where(lo, hi, None), page_size=1)
+                for lo, hi, _local in task.ranges
+            ]
+        if task.kind == COUNT:
+            return [PageRequest(task.object, ["RECORDNO"], page_size=1)]
+        plan = self.plans[task.object]
+        fetching = task.kind == FETCH
+        since = plan.since if fetching and plan.mode == "incremental" else None
+        return [
+            PageRequest(
+                task.object,
+                plan.schema.fields if fetching else ("RECORDNO",),
+                where=_where(task.lo, task.hi, since),
+                order_by="RECORDNO",
+                page_size=PAGE_SIZE,
+            )
+        ]
 
     def _stopping(self) -> bool:
         return self.stop.is_set() or (self.cancel is not None and self.cancel.is_set())
@@ -387,6 +487,14 @@ class _Run:
             page_size=PAGE_SIZE,
             format=_page_format(task),
         )
+        self._finish(task, page)
+
+    def _finish(self, task: _Task, page) -> None:
+        """Turn a fetched page into rows and follow-up chunks, and hand it to the writer."""
+        plan = self.plans[task.object]
+        sch = plan.schema
+        fetching = task.kind == FETCH
+        since = plan.since if fetching and plan.mode == "incremental" else None
         high_water_key = None
         if fetching:
             data_fields = sch.data_fields
@@ -437,7 +545,7 @@ class _Run:
                 if self.stop.is_set() and self.crash is not None:
                     return  # the writer is gone
 
-    def _on_error(self, task: _Task, exc: errors.IntacctError) -> None:
+    def _on_error(self, task: _Task, exc: errors.IntacctError, wait: bool = True) -> None:
         if isinstance(exc, _FATAL):
             self.fatal = self.fatal or exc
             self.stop.set()
@@ -452,7 +560,7 @@ class _Run:
             log.info("%s page failed (%s); trying again in %.2fs", task.object, type(exc).__name__, delay)
             with self.cond:
                 self.task_retries += 1
-            if self.stop.wait(delay):
+            if wait and self.stop.wait(delay):
                 return
             task.attempts += 1
             with self.cond:
@@ -506,6 +614,12 @@ class _Run:
         if isinstance(item, _CountDone):
             self._after_count(plan, item.remote)
             return
+        if isinstance(item, _BisectDone):
+            plan.report.pages += len(item.counted) - 1  # one count query per range
+            plan.open_chunks -= 1
+            if not plan.failed:
+                self._after_bisect(plan, item.counted)
+            return
         assert isinstance(item, _PageDone)
         task = item.task
         total = None
@@ -539,27 +653,74 @@ class _Run:
             self._advance(plan)
 
     def _after_count(self, plan: _Plan, remote: int) -> None:
+        plan.count_pending = False
+        if plan.phase == FETCH:
+            plan.remote_count = remote  # asked beside the changes; compared once they are all in
+            return
+        self._compare_counts(plan, remote)
+
+    def _compare_counts(self, plan: _Plan, remote: int) -> None:
         local = self.store.local_count(plan.schema)
         if remote == local:
             plan.open_chunks = 0
             self._complete(plan)
             return
-        # Some record we hold is gone (or new ones arrived meanwhile): list Intacct's RECORDNOs.
-        log.info("%s: Intacct holds %d records, we hold %d; scanning for deletions", plan.schema.name,
-                 remote, local)
+        # Some record we hold is gone (or new ones arrived meanwhile): narrow down where.
+        log.info("%s: Intacct holds %d records, we hold %d; looking for deletions", plan.schema.name,
+                 remote, local)  # fmt: skip
         chunk_id = next(self.chunk_ids)
+        # Stored as a full scan: a run cut off during the search resumes it as one, which is exact.
         self.store.set_phase(plan.schema.name, SCAN, chunk_id)
-        plan.phase, plan.open_chunks = SCAN, 1
+        plan.phase, plan.open_chunks = SCAN, 0
         self.tracker.set_phase(plan.schema.name, P.CHECKING)
-        self._push(self._task(plan, SCAN, chunk_id, None, None, first=True))
+        self._after_bisect(plan, [(None, None, local, remote)])
+
+    def _after_bisect(self, plan: _Plan, counted: list[tuple[int | None, int | None, int, int]]) -> None:
+        """Deletions by bisection: where Intacct holds fewer records than we do, look closer.
+
+        A range with equal counts has no deletion; one Intacct holds nothing in has lost every local
+        record; one small enough for a page is scanned (RECORDNOs only); any other is cut into parts
+        with equal local counts, all counted in one request. A handful of deletions costs a handful of
+        requests at any size.
+        """
+        follow_ups: list[_Task] = []
+        for lo, hi, local, remote in counted:
+            if remote == local:
+                continue
+            if remote == 0:
+                outcome = self.store.apply_page(
+                    plan.schema, [], covered=(lo, hi), update=ChunkUpdate(0, None, None), ids_only=True
+                )
+                plan.report.deleted += outcome.deleted
+                continue
+            parts = self.store.local_parts(plan.schema, lo, hi, BISECT_PARTS)
+            if remote <= PAGE_SIZE or len(parts) < 2:
+                chunk_id = next(self.chunk_ids)
+                self.store.add_chunk(plan.schema.name, SCAN, chunk_id, lo, hi)
+                follow_ups.append(self._task(plan, SCAN, chunk_id, lo, hi, first=False))
+            else:
+                task = self._task(plan, BISECT, 0, lo, hi, first=False)
+                task.batchable, task.ranges = True, tuple(parts)
+                follow_ups.append(task)
+        plan.open_chunks += len(follow_ups)
+        if follow_ups:
+            self._push(*follow_ups)
+        if plan.open_chunks == 0:
+            self._complete(plan)
 
     def _advance(self, plan: _Plan) -> None:
         """An object's pages are all in: check for deletions, or finish."""
         if plan.phase == FETCH and plan.mode == "incremental":
-            plan.phase, plan.open_chunks = COUNT, 1
+            plan.phase = COUNT
             self.store.set_phase(plan.schema.name, COUNT)
             self.tracker.set_phase(plan.schema.name, P.CHECKING)
-            self._push(self._task(plan, COUNT, 0, None, None, first=False))
+            if plan.remote_count is not None:
+                plan.open_chunks = 0
+                self._compare_counts(plan, plan.remote_count)
+                return
+            plan.open_chunks = 1
+            if not plan.count_pending:
+                self._push(self._task(plan, COUNT, 0, None, None, first=False))
             return
         self._complete(plan)
 
@@ -690,6 +851,9 @@ def _parse(value: str | None) -> datetime | None:
 def _describe(exc: BaseException) -> str:
     if isinstance(exc, errors.IntacctError):
         return str(exc)
+    kind = storage_fault(exc)
+    if kind is not None:
+        return describe(kind, "the local database")
     return f"Unexpected {type(exc).__name__} during the sync: {exc}"[:500]
 
 

@@ -1,7 +1,9 @@
 """Reading what the sync left behind: run history and per-object status, for pages and reports.
 
 Every function here opens the file read-only and answers with empty results when nothing was synced yet
-(no file, or no sync tables), so a page can call them before the first sync.
+(no file, or no sync tables), so a page can call them before the first sync. They answer the same way
+for a file that is not a readable database, rather than fail the page that asked: ``database_fault``
+tells that case apart, so the page can say so and offer a way out.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from ..storage_faults import storage_fault
 from ._schema import DEFAULT_OBJECTS, SCHEMAS
 
 
@@ -74,24 +77,40 @@ def _when(value: str | None) -> datetime | None:
         return None
 
 
+def database_fault(db_path: str | Path) -> str | None:
+    """None when the file is absent or readable; else its storage fault (``intacct.storage_faults``)."""
+    path = Path(db_path)
+    if not path.exists():
+        return None
+    try:
+        with _read(path) as conn:
+            # The schema lives on the first page: reading it proves the file is SQLite at all.
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except (sqlite3.Error, OSError) as exc:
+        return storage_fault(exc)
+    return None
+
+
 def history(db_path: str | Path, limit: int = 20) -> list[SyncRun]:
     """The latest runs, newest first."""
-    with _read(db_path) as conn:
-        if conn is None:
-            return []
-        try:
+    try:
+        with _read(db_path) as conn:
+            if conn is None:
+                return []
             rows = conn.execute(
                 "SELECT id, started_at, ended_at, status, mode, objects, fetched, inserted, updated, "
                 "deleted, pages, retries, wall_s, error, details FROM _sync_runs ORDER BY id DESC LIMIT ?",
                 (int(limit),),
             ).fetchall()
-        except sqlite3.OperationalError:
-            return []
+    except sqlite3.DatabaseError:  # no history table yet, or not a database (see database_fault)
+        return []
     runs = []
     for row in rows:
         try:
             details = json.loads(row[14]) if row[14] else {}
         except ValueError:
+            details = {}
+        if not isinstance(details, dict):
             details = {}
         runs.append(
             SyncRun(
@@ -124,23 +143,13 @@ def object_status(db_path: str | Path, objects: tuple[str, ...] = DEFAULT_OBJECT
     """One entry per object, in sync order, whether or not it was synced yet."""
     states: dict[str, tuple] = {}
     counts: dict[str, tuple[int, int]] = {}
-    with _read(db_path) as conn:
-        if conn is not None:
-            try:
-                for row in conn.execute(
-                    "SELECT object, last_synced_at, last_status, last_error, phase FROM _sync_state"
-                ):
-                    states[row[0]] = row
-            except sqlite3.DatabaseError:  # no state table yet, or not a database at all
-                pass
-            for name in objects:
-                try:
-                    total, gone = conn.execute(
-                        f'SELECT count(*), coalesce(sum(_deleted), 0) FROM "{name}"'
-                    ).fetchone()
-                except sqlite3.DatabaseError:
-                    continue
-                counts[name] = (total - gone, gone)
+    try:
+        with _read(db_path) as conn:
+            if conn is not None:
+                _read_status(conn, objects, states, counts)
+    except sqlite3.DatabaseError:  # not a database at all (see database_fault): nothing readable
+        states.clear()
+        counts.clear()
     out = []
     for name in objects:
         state = states.get(name)
@@ -158,3 +167,23 @@ def object_status(db_path: str | Path, objects: tuple[str, ...] = DEFAULT_OBJECT
             )
         )
     return out
+
+
+def _read_status(
+    conn: sqlite3.Connection, objects: tuple[str, ...], states: dict, counts: dict[str, tuple[int, int]]
+) -> None:
+    try:
+        for row in conn.execute(
+            "SELECT object, last_synced_at, last_status, last_error, phase FROM _sync_state"
+        ):
+            states[row[0]] = row
+    except sqlite3.OperationalError:  # no state table yet
+        pass
+    for name in objects:
+        try:
+            total, gone = conn.execute(
+                f'SELECT count(*), coalesce(sum(_deleted), 0) FROM "{name}"'
+            ).fetchone()
+        except sqlite3.OperationalError:  # that object was never synced
+            continue
+        counts[name] = (total - gone, gone)

@@ -13,6 +13,7 @@ Tables besides the object tables (see ``_schema``):
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sqlite3
 from collections.abc import Iterator, Sequence
@@ -21,6 +22,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from ..private_files import private_database
 from ._schema import ObjectSchema
 
 FETCH = "fetch"
@@ -141,7 +143,7 @@ class SyncStore:
     """Writes of one sync run. Used by one thread at a time (the run's coordinator)."""
 
     def __init__(self, path: str | Path) -> None:
-        self.path = Path(path)
+        self.path = private_database(path)
         self.conn = connect(self.path)
         self._create_meta_tables()
         self._sql: dict[str, tuple[str, str, str]] = {}
@@ -155,7 +157,10 @@ class SyncStore:
         try:
             yield
         except BaseException:
-            self.conn.execute("ROLLBACK")
+            # SQLite may have rolled back already (a full disk does): the error to report is the first.
+            if self.conn.in_transaction:
+                with contextlib.suppress(sqlite3.Error):
+                    self.conn.execute("ROLLBACK")
             raise
         self.conn.execute("COMMIT")
 
@@ -309,6 +314,41 @@ class SyncStore:
                 "INSERT INTO _sync_chunks (id, object, kind, lo, hi) VALUES (?, ?, ?, ?, ?)",
                 [(cid, obj, kind, lo, hi) for cid, lo, hi in update.children],
             )
+
+    def local_parts(
+        self, schema: ObjectSchema, lo: int | None, hi: int | None, parts: int
+    ) -> list[tuple[int | None, int | None, int]]:
+        """Cut ``(lo, hi]`` into up to ``parts`` ranges holding equal numbers of live local records.
+
+        Returns ``(lo, hi, local count)`` per range; the first starts at ``lo`` and the last ends at
+        ``hi``, so together they cover the whole range (records Intacct has beyond ours included).
+        """
+        where, args = _range_sql(lo, hi)
+        live = f"{where} AND _deleted = 0" if where else " WHERE _deleted = 0"
+        table = _q(schema.table)
+        total = self.conn.execute(f"SELECT count(*) FROM {table}{live}", args).fetchone()[0]
+        if total < 2 or parts < 2:
+            return [(lo, hi, total)]
+        ranges: list[tuple[int | None, int | None, int]] = []
+        low, before = lo, 0
+        for j in range(1, parts):
+            position = j * total // parts
+            if position <= before:
+                continue
+            bound = self.conn.execute(
+                f"SELECT RECORDNO FROM {table}{live} ORDER BY RECORDNO LIMIT 1 OFFSET ?",
+                (*args, position - 1),
+            ).fetchone()[0]
+            ranges.append((low, bound, position - before))
+            low, before = bound, position
+        ranges.append((low, hi, total - before))
+        return ranges
+
+    def add_chunk(self, object_name: str, kind: str, chunk_id: int, lo: int | None, hi: int | None) -> None:
+        self.conn.execute(
+            "INSERT INTO _sync_chunks (id, object, kind, lo, hi) VALUES (?, ?, ?, ?, ?)",
+            (chunk_id, object_name, kind, lo, hi),
+        )
 
     def local_count(self, schema: ObjectSchema) -> int:
         return self.conn.execute(f"SELECT count(*) FROM {_q(schema.table)} WHERE _deleted = 0").fetchone()[0]

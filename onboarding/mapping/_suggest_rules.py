@@ -153,8 +153,16 @@ ASSET_RULES: dict[str, str] = {
 # Words that name the "not used" category itself in a workspace's own list.
 EXCLUDED_NAME_RULES = (
     "not used:1 not used in routable:1 exclude:1 excluded:1 ignore:1 ignored:1 do not use:1 "
-    "not applicable:1 n a:1 none:0.8 unmapped:0.8 non ap:1 skip:0.9"
+    "not applicable:1 n a:1 none:0.8 unmapped:0.8 non ap:1 skip:0.9 unused:1 out of scope:1 "
+    "not in scope:1 not billable:1 non billable:1 do not map:1 no bill:1"
 )
+
+BALANCE_SHEET_NAME_RULES = {
+    FIXED_ASSETS: "fixed asset:1 asset:0.8 capex:1 capital expenditure:1 capitalised:1 capitalized:1 "
+    "property plant equipment:1",
+    INVENTORY: "inventory:1 stock:1 merchandise:0.9 goods for resale:1",
+    PREPAID: "prepaid:1 prepayment:1 deposit:0.8",
+}
 
 Rule = tuple[str, float, str]  # concept, weight, phrase as written
 
@@ -205,9 +213,10 @@ def asset_table() -> RuleTable:
 def category_name_table() -> RuleTable:
     """How a workspace's own category names are read: by their words, like titles, on either side."""
     rules: dict[str, str] = {concept: spec for concept, spec in EXPENSE_RULES.items() if concept != NOT_USED}
-    for concept, spec in ASSET_RULES.items():
-        if concept != NOT_USED:
-            rules[concept] = spec
+    rules[OTHER] += " other:1 misc:1 general:0.8"
+    # Balance-sheet categories only by words no expense category uses: a category called "Equipment"
+    # is for equipment bought as an expense, and must not take the fixed-asset accounts too.
+    rules.update(BALANCE_SHEET_NAME_RULES)
     rules[NOT_USED] = EXCLUDED_NAME_RULES
     # The default names themselves ("Other Expenses", "Fixed Assets") also point at their concept.
     for concept in ALL_CONCEPTS:

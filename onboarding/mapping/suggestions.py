@@ -18,7 +18,7 @@ measures it.
 from __future__ import annotations
 
 import re
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -31,6 +31,7 @@ from onboarding.mapping.defaults import default_category_names
 __all__ = ["Suggestion", "suggest"]
 
 ACCEPT_THRESHOLD = 0.8  # what the Map page's "accept all at or above" starts from
+_READINGS_KEPT = 200_000
 
 _NEIGHBOUR_WINDOW = 3
 
@@ -50,6 +51,7 @@ class _Account(NamedTuple):
     words: tuple[Word, ...]
     side: str | None  # "balance" or "income"
     balance: str | None  # "debit" or "credit"
+    category: str = ""  # Intacct's own account category (CATEGORY), when the company uses them
 
 
 class _Guess(NamedTuple):
@@ -68,6 +70,7 @@ class _Vocabulary:
         self.names = [n for n in names if isinstance(n, str) and n.strip()]
         self.by_casefold = {n.strip().casefold(): n for n in self.names}
         self.by_concept, self.main_concept = rules.resolve_categories(self.names)
+        self.readings: dict[tuple, _Guess] = {}  # (title, side, balance, category) -> what the account says
 
     def category(self, concept: str) -> tuple[str | None, str]:
         """The category for a concept, and a note when only a stand-in exists in this workspace."""
@@ -108,14 +111,21 @@ def suggest(
     workspace's category names (None: the defaults); suggestions only ever name one of them.
     ``approved`` holds (account, category name) pairs approved in other workspaces of this deployment.
     """
-    names = tuple(categories) if categories is not None else tuple(default_category_names())
+    if categories is None:
+        names = tuple(default_category_names())
+    else:
+        names = tuple(name for name in categories if isinstance(name, str))
     vocabulary = _vocabulary(names)
     records = [_read(account) for account in accounts]
 
-    by_title: dict[tuple, _Guess] = {}
+    # What an account says about itself depends only on its title, type and balance: read each once,
+    # and keep the readings for the next call (the Map page asks again on every rerun).
+    by_title = vocabulary.readings
+    if len(by_title) > _READINGS_KEPT:
+        by_title.clear()
     guesses: list[_Guess] = []
     for record in records:
-        key = (record.title, record.side, record.balance)
+        key = (record.title, record.side, record.balance, record.category)
         guess = by_title.get(key)
         if guess is None:
             guess = by_title[key] = _from_account(record, vocabulary)
@@ -158,7 +168,8 @@ def _read(account: Mapping[str, object]) -> _Account:
     side = "balance" if "balance" in kind else "income" if ("income" in kind or "profit" in kind) else None
     normal = _text(account.get("NORMALBALANCE")).casefold()
     balance = "debit" if normal in _DEBIT else "credit" if normal in _CREDIT else None
-    return _Account(number, numeric, group, title, title_words(title), side, balance)
+    category = _text(account.get("CATEGORY"))
+    return _Account(number, numeric, group, title, title_words(title), side, balance, category)
 
 
 # --- first signal: the account itself --------------------------------------------------------------
@@ -185,8 +196,15 @@ def _as_written(title: str, first: str, last: str) -> str:
 
 
 def _find_word(text: str, word: str, start: int) -> int | None:
-    found = re.search(rf"(?<![a-z0-9]){re.escape(word)}(?![a-z0-9])", text[start:])
-    return None if found is None else start + found.start()
+    """Where ``word`` stands on its own in ``text`` (not inside a longer word), from ``start`` on."""
+    at = text.find(word, start)
+    while at != -1:
+        before = text[at - 1] if at else " "
+        after = text[at + len(word)] if at + len(word) < len(text) else " "
+        if not before.isalnum() and not after.isalnum():
+            return at
+        at = text.find(word, at + 1)
+    return None
 
 
 def _read_title(record: _Account, table: rules.RuleTable) -> tuple[str, float, str, float, str | None] | None:
@@ -196,9 +214,9 @@ def _read_title(record: _Account, table: rules.RuleTable) -> tuple[str, float, s
     if not found:
         return None
     best: dict[str, tuple[float, str, int, int]] = {}
-    phrases: Counter[str] = Counter()
+    phrases: dict[str, int] = {}
     for concept, score, phrase, start, end in found:
-        phrases[concept] += 1
+        phrases[concept] = phrases.get(concept, 0) + 1
         if concept not in best or score > best[concept][0]:
             best[concept] = (score, phrase, start, end)
     ranked = sorted(best.items(), key=lambda item: (-item[1][0], item[1][2]))
@@ -232,6 +250,27 @@ _REVENUE_WORDS = frozenset(_REVENUE_WORD_LIST.split())
 
 
 def _from_account(record: _Account, vocabulary: _Vocabulary) -> _Guess:
+    """The title's reading, helped by Intacct's account category when the title alone is unsure."""
+    guess = _from_title(record, vocabulary)
+    if not record.category or guess.confidence >= ACCEPT_THRESHOLD:
+        return guess
+    as_title = record._replace(title=record.category, words=title_words(record.category), category="")
+    other = _from_title(as_title, vocabulary)
+    if not other.reason.startswith("Title says"):
+        return guess  # the category's words say nothing a type or balance did not already say
+    said = other.reason.replace("Title says", "Intacct account category says", 1)
+    if other.category == guess.category:
+        return guess._replace(
+            confidence=min(0.85, guess.confidence + 0.1),
+            reason=f"{guess.reason}; {said[0].lower()}{said[1:]}",
+        )
+    if other.confidence > guess.confidence:
+        # Someone chose that category in Intacct for the chart, not for Routable: never "sure" on its own.
+        return _Guess(other.category, min(0.78, other.confidence - 0.05), said)
+    return guess
+
+
+def _from_title(record: _Account, vocabulary: _Vocabulary) -> _Guess:
     side, balance = record.side, record.balance
     if not record.words and side is None:
         return _Guess(None, 0.0, "No title or account type to go on")

@@ -1,11 +1,13 @@
 """Every error class, produced by the real sandbox over a loopback socket."""
 
+import logging
+import re
 import socket
 
 import pytest
 
 import intacct
-from intacct import errors
+from intacct import _classify, errors
 
 PASSWORD = "Demo-Passw0rd!"
 
@@ -158,3 +160,64 @@ def test_errors_survive_pickling():
     copy = pickle.loads(pickle.dumps(error))
     assert (copy.object, copy.code, str(copy)) == ("VENDOR", "PL04000005", str(error))
     assert isinstance(copy, intacct.IntacctError)
+
+
+_UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+
+
+def test_a_refused_request_names_its_own_and_its_functions_control_ids(sandbox, connect, caplog):
+    caplog.set_level(logging.INFO, logger="intacct")
+    client = connect(sandbox.url)
+    refused = []
+    for _ in range(2):
+        with pytest.raises(errors.LoginError) as info:
+            client.login("ACME-DEMO", "routable_ws", "nope")
+        refused.append(info.value)
+    first, second = refused
+    assert _UUID.match(first.request_control_id) and _UUID.match(first.function_control_id)
+    assert first.request_control_id != first.function_control_id
+    assert first.request_control_id != second.request_control_id  # one per request
+    assert first.support_reference == (
+        f"request {first.request_control_id}, function {first.function_control_id}"
+    )
+    assert first.request_control_id in caplog.text and first.function_control_id in caplog.text
+    assert "nope" not in caplog.text
+
+
+def test_each_failed_function_of_one_request_names_its_own_control_id(sandbox, connect):
+    session = connect(sandbox.url).login("ACME-DEMO", "limited_ws", PASSWORD)
+    outcome = session.check_access(["VENDOR", "GLACCOUNT", "NOSUCHOBJECT"])
+    assert outcome["VENDOR"] is None
+    denied, missing = outcome["GLACCOUNT"], outcome["NOSUCHOBJECT"]
+    assert (denied.function_control_id, missing.function_control_id) == ("access-1", "access-2")
+    assert denied.request_control_id == missing.request_control_id and _UUID.match(denied.request_control_id)
+
+
+def test_transport_and_server_errors_name_the_request_too(make_sandbox, connect):
+    box = make_sandbox()
+    client = connect(box.url, max_retries=0)
+    session = client.login("ACME-DEMO", "routable_ws", PASSWORD)
+    box.set_faults("error524=1")
+    with pytest.raises(errors.ServerError) as info:
+        session.count("VENDOR")
+    assert _UUID.match(info.value.request_control_id) and _UUID.match(info.value.function_control_id)
+
+
+def test_the_rate_limit_carries_the_retry_after_the_gateway_asked_for(make_sandbox, connect):
+    box = make_sandbox()
+    session = connect(box.url, max_retries=0).login("ACME-DEMO", "routable_ws", PASSWORD)
+    box.set_faults("rate429=1")
+    with pytest.raises(errors.RateLimitError) as info:
+        session.count("VENDOR")
+    assert info.value.retry_after == 1.0 and info.value.level == "gateway"
+
+
+@pytest.mark.parametrize(("key", "cls"), list(_classify.ERROR_CLASSES.items()))
+def test_every_row_of_the_error_table_decides_the_class(key, cls):
+    if isinstance(key, str):
+        found = _classify.classify([{"errorno": key, "description": "d"}], _classify.RESULT)
+    else:
+        found = _classify.classify([{"errorno": "X", "description": "d"}], _classify.CONTROL, http_status=key)
+        if cls is errors.ServerError:  # a 5xx is decided before the XML is read, by its status alone
+            found = _classify.from_http(key, is_xml=False)
+    assert type(found) is cls and found.code in (key if isinstance(key, str) else "X", str(key))

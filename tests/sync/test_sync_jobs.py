@@ -120,4 +120,5 @@ def test_a_damaged_sync_database_gets_a_specific_message(make_sandbox, setup, tm
         start_sync(store, vault, platform(box.url), ws_id, tmp_path, actor=LOCAL, registry=SyncJobs())
     )
     assert done.status == "failed"
-    assert "damaged or in use" in done.message
+    # Named for what it is (not "full", not "in use"), with the way out the Sync page offers.
+    assert "is damaged" in done.message and "Move it aside" in done.message

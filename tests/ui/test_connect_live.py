@@ -1,5 +1,7 @@
 """The Connect step against the in-process sandbox (sandbox mode): real sign-ins over loopback HTTP."""
 
+import re
+
 import pytest
 
 from tests.actors import LOCAL
@@ -57,6 +59,10 @@ def test_a_company_that_has_not_authorized_us_leads_to_the_web_services_step(sto
     assert "RoutableMPP" in markdown_text(at)  # the fix names the exact sender ID to add
     assert [c.value for c in at.code] == ["RoutableMPP"]  # ... and offers it with a copy button
     assert any(c.value.startswith("Intacct error code, for support: ") for c in at.caption)
+    # ...next to the request's and the function's control IDs, so support can find the exchange.
+    assert any(
+        re.search(r"reference: request [0-9a-f-]{36}, function [0-9a-f-]{36}", c.value) for c in at.caption
+    )
     assert sidebar_states(at)["Turn on Web Services and authorize our sender ID"] == "needs attention"
     assert sidebar_states(at)["Connect"] == "needs attention"
     assert_password_nowhere(at)

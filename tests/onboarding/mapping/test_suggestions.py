@@ -311,3 +311,44 @@ def test_confidence_is_always_between_zero_and_one():
     approved = [(a, "Travel") for a in accounts[::3]]
     for s in suggest(accounts) + suggest(accounts, approved=approved):
         assert 0.0 <= s.confidence <= 1.0
+
+
+def test_asking_again_gives_the_same_answers():
+    accounts = [account(str(6000 + i), t) for i, t in enumerate(["Airfare", "Widgets", "Rent", "Bank fees"])]
+    first = suggest(accounts)
+    assert suggest(accounts) == first
+    assert suggest(iter(accounts)) == first
+    # The kept readings belong to one list of categories, never to another.
+    assert [s.category for s in suggest(accounts, ["T&E", "Other"])] == ["T&E", "Other", "Other", "Other"]
+    assert suggest(accounts) == first
+
+
+def test_category_lists_holding_non_names_are_tolerated():
+    got = one("Airfare", categories=["Travel", None, 3, ["x"], "  "])
+    assert got.category == "Travel"
+
+
+@pytest.mark.parametrize("excluded", ["Excluded", "Out of scope", "Do not map", "Skip", "Not billable"])
+def test_a_renamed_not_used_category_is_recognised(excluded):
+    got = one("Consulting Revenue", EXPENSE, "credit", categories=["Travel", excluded])
+    assert got.category == excluded
+
+
+def test_an_equipment_expense_category_does_not_take_fixed_asset_accounts():
+    categories = ["Equipment", "Fixed assets (capitalised)", "Excluded"]
+    got = suggest([account("6100", "Laptops"), account("1500", "Computer Equipment", ASSET)], categories)
+    assert [s.category for s in got] == ["Equipment", "Fixed assets (capitalised)"]
+
+
+def test_intacct_account_category_helps_a_title_that_says_little():
+    plain = suggest([account("5100", "Widget kits")])[0]
+    helped = suggest([account("5100", "Widget kits", CATEGORY="Cost of Sales - Goods")])[0]
+    assert plain.category == "Other Expenses" and plain.confidence < 0.5
+    assert helped.category == "Cost of Goods Sold"
+    assert plain.confidence < helped.confidence < 0.8
+    assert helped.reason.startswith('Intacct account category says "Cost of Sales"')
+
+
+def test_intacct_account_category_never_overrides_a_clear_title():
+    clear = suggest([account("6100", "Airfare", CATEGORY="Cost of Sales - Goods")])[0]
+    assert clear == one("Airfare")

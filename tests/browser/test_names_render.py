@@ -1,0 +1,25 @@
+"""In real Chromium: a workspace name that looks like Markdown shows as the text typed, never as a link."""
+
+from __future__ import annotations
+
+from tests.browser.test_journey import app_url, expect, page, shot  # noqa: F401 - fixtures reused
+
+HOSTILE = "[Click to re-verify](https://evil.example) **urgent** :red[now]"
+
+
+def test_a_markdown_looking_workspace_name_shows_as_plain_text(app_url, page):  # noqa: F811
+    page.goto(app_url)
+    expect(page.get_by_role("heading", name="Connect Sage Intacct to Routable")).to_be_visible()
+    page.get_by_label("Customer name", exact=True).fill(HOSTILE)
+    page.get_by_role("button", name="Create workspace").click()
+    expect(page.get_by_role("heading", name="Before you start", exact=True)).to_be_visible()
+
+    main = page.locator("[data-testid='stMain']")
+    heading = main.get_by_text("Click to re-verify", exact=False).first
+    expect(heading).to_be_visible()
+    shot(page, "name-as-text")
+    # Every bracket, star and colon as typed (word joiners, invisible, keep bare URLs from linking).
+    assert HOSTILE in heading.inner_text().replace("\u2060", "")
+    assert page.locator("a[href*='evil.example']").count() == 0
+    assert main.locator("strong", has_text="urgent").count() == 0
+    assert "Click to re-verify" not in [link.inner_text() for link in page.locator("a").all()]
