@@ -16,17 +16,17 @@ from onboarding.identity import Identity
 from onboarding.password_check import unreadable_passwords
 from onboarding.platform import Platform, PlatformConfigError
 from onboarding.progress import StepState, unfinished_prerequisites
-from onboarding.steps import SENDER_ID, Step, StepKey, step
+from onboarding.steps import SENDER_ID, STEPS, Step, StepKey, step
 from onboarding.store import StepProgress, Store, Workspace
 from onboarding.vault import Vault, VaultError
-from ui import workspaces
+from ui import shortcut, workspaces
 from ui.display import as_text, redact, shown
 from ui.identity import current_identity
-from ui.nav import step_label, step_link
+from ui.nav import step_label, step_link, step_number
 from ui.resources import db_path, get_platform, get_store, get_vault
 from ui.safe import describe_for_log, report_unexpected
 from ui.screen_share import badge, screen_share_on
-from ui.sidebar import render_sidebar
+from ui.sidebar import render_sidebar, step_links
 
 log = logging.getLogger("routable.ui")
 
@@ -169,6 +169,10 @@ def page_setup(step_key: str) -> PageContext:
         missing = unfinished_prerequisites(step_key, {key: p.state for key, p in progress.items()})
         if missing:
             _explain_prerequisites(definition, missing)
+            elsewhere = step_key != StepKey.CONNECT
+            shortcut.offer(
+                store, workspace, actor, missing, key=f"shortcut_{step_key}", go_to_connect=elsewhere
+            )
             st.stop()
         return PageContext(
             store=store,
@@ -194,6 +198,10 @@ def page_heading(ctx: PageContext, *, show_attention: bool = True) -> None:
     """
     st.title(ctx.step.title)
     st.caption(f"{step_label(ctx.step)} · {as_text(ctx.workspace.name)}")
+    # The sidebar hides behind an unlabelled arrow on a phone: the steps are one named tap away here too.
+    where = f"All steps · this is step {step_number(ctx.step.key)} of {len(STEPS)}"
+    with st.popover(where, icon=":material/list:"):
+        step_links(ctx.progress, ctx.workspace)
     st.write(ctx.step.summary)
     if show_attention:
         attention_banner(ctx)

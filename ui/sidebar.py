@@ -52,6 +52,11 @@ def _step_list(progress: dict[str, StepProgress], workspace: Workspace, poll: bo
         _step_lines(progress, workspace, _sync_status(workspace.id))
 
 
+def step_links(progress: dict[str, StepProgress], workspace: Workspace) -> None:
+    """The step list as links, each with its state (also shown outside the sidebar)."""
+    _step_lines(progress, workspace, _sync_status(workspace.id))
+
+
 def _step_lines(progress: dict[str, StepProgress], workspace: Workspace, sync_status: str | None) -> None:
     for number, definition in enumerate(STEPS, start=1):
         state = progress[definition.key].state if definition.key in progress else StepState.TODO
