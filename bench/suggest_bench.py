@@ -59,6 +59,7 @@ def build_chart(size: int) -> tuple[list[dict[str, str]], list[tuple[dict[str, s
 def _clear_caches() -> None:
     _suggest_text.words.cache_clear()
     _suggest_text._RAW_WORD_CACHE.clear()
+    _suggest_rules.known_stems.cache_clear()
     suggestions._vocabulary.cache_clear()  # also drops the readings kept per vocabulary
     _suggest_rules.expense_table.cache_clear()
     _suggest_rules.asset_table.cache_clear()

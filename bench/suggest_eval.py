@@ -34,6 +34,7 @@ from onboarding.mapping.defaults import CategoryKind, default_categories  # noqa
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 FIELDS = ("ACCOUNTNO", "TITLE", "ACCOUNTTYPE", "NORMALBALANCE")
+BLIND_PREFIX = "blind_"
 
 
 @dataclass(frozen=True)
@@ -55,6 +56,8 @@ class Figures:
 def load_charts(data_dir: Path = DATA_DIR) -> dict[str, list[dict[str, str]]]:
     charts = {}
     for path in sorted(data_dir.glob("*.csv")):
+        if path.name.startswith(BLIND_PREFIX):
+            continue  # kept apart for bench/suggest_blind.py, so tuning against this script never sees them
         with path.open(newline="", encoding="utf-8") as handle:
             charts[path.stem] = list(csv.DictReader(handle))
     return charts
@@ -76,6 +79,14 @@ def score(rows: list[dict[str, str]], suggestions: list, threshold: float) -> Fi
         billable_top1=sum(billable) / len(billable) if billable else 0.0,
         precision=sum(sure) / len(sure) if sure else 1.0,
         coverage=len(sure) / len(rows) if rows else 0.0,
+    )
+
+
+def miss_line(row: dict[str, str], suggestion) -> str:
+    """One wrong suggestion: account, title, label, then what was suggested, how sure and why."""
+    return (
+        f"{row['ACCOUNTNO']:>6} {row['TITLE'][:44]:44s} {row['category'][:22]:22s} "
+        f"<- {str(suggestion.category)[:22]:22s} {suggestion.confidence:.2f} {suggestion.reason}"
     )
 
 
@@ -123,10 +134,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.misses:
             for row, s in zip(rows, cold_suggestions[name], strict=True):
                 if s.category != row["category"]:
-                    print(
-                        f"    {row['ACCOUNTNO']:>6} {row['TITLE'][:44]:44s} {row['category'][:22]:22s} "
-                        f"<- {str(s.category)[:22]:22s} {s.confidence:.2f} {s.reason}"
-                    )
+                    print(f"    {miss_line(row, s)}")
     loco = pooled(charts, loco_suggestions, args.threshold)
     print(f"{'all charts':14s} held-out {loco.line()}")
     overall = pooled(charts, cold_suggestions, args.threshold)

@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/sync_bench.py [--latency-ms 100] [--function-ms 0] [--concurrency 2]
         [--sizes 2000,10000,30000,100000,300000] [--cases unchanged,100_changed,1_deleted] [--runs 3]
-        [--no-connect]
+        [--no-connect] [--untuned]
 
 Each figure is the median of ``--runs`` runs, with min and max. Per size (1,000 GL accounts, the demo
 dimensions and N vendors):
@@ -60,8 +60,14 @@ def _cpu_s() -> float:
 # ---------------------------------------------------------------------------------- child side
 
 
-def _child(url: str, db: str, concurrency: int, mode: str) -> None:
-    """One sync (full or incremental) or one connect; print its figures as JSON on the last line."""
+def _child(url: str, db: str, concurrency: int, mode: str, tuned: bool = True) -> None:
+    """One sync (full or incremental) or one connect; print its figures as JSON on the last line.
+
+    Like the CLI, the child opts in to the interpreter tuning for syncs; ``tuned=False`` measures the
+    sync as the app runs it, without.
+    """
+    import contextlib
+
     import intacct
 
     with intacct.IntacctClient(*SENDER, endpoint=url) as client:
@@ -87,7 +93,10 @@ def _child(url: str, db: str, concurrency: int, mode: str) -> None:
 
         session = client.login(COMPANY, USER, PASSWORD)
         requests0, cpu0 = client.stats.requests, _cpu_s()
-        report = intacct.sync.sync_objects(session, db, concurrency=concurrency, incremental=mode == "incr")
+        with intacct.sync.tuned_for_sync() if tuned else contextlib.nullcontext():
+            report = intacct.sync.sync_objects(
+                session, db, concurrency=concurrency, incremental=mode == "incr"
+            )
         cpu = _cpu_s() - cpu0
         print(
             json.dumps(
@@ -128,6 +137,7 @@ class _Bench:
 
     def child(self, url: str, db: Path, mode: str) -> dict:
         command = [sys.executable, __file__, "--child", url, str(db), str(self.args.concurrency), mode]
+        command += ["untuned"] if self.args.untuned else []
         done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=False)
         if done.returncode != 0:
             raise SystemExit(f"the {mode} child failed:\n{done.stderr[-3000:]}")
@@ -179,7 +189,7 @@ def _spread(values: list[float]) -> tuple[float, float, float]:
 def main(argv: list[str] | None = None) -> None:
     argv = sys.argv[1:] if argv is None else argv
     if argv and argv[0] == "--child":
-        _child(argv[1], argv[2], int(argv[3]), argv[4])
+        _child(argv[1], argv[2], int(argv[3]), argv[4], tuned=argv[5:6] != ["untuned"])
         return
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--latency-ms", type=int, default=100)
@@ -189,6 +199,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--sizes", default=",".join(map(str, SIZES)), help="vendor counts, comma-separated")
     parser.add_argument("--cases", default=",".join(CASES), help="incremental cases, or 'none'")
     parser.add_argument("--no-connect", action="store_true")
+    parser.add_argument(
+        "--untuned", action="store_true", help="sync as the app does, without the CLI's interpreter tuning"
+    )
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
     cases = [c for c in args.cases.split(",") if c.strip() and c != "none"]

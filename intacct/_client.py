@@ -26,7 +26,7 @@ from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Literal, Protocol
 from urllib.parse import urlsplit
@@ -37,6 +37,7 @@ import requests
 from . import _classify, _xml, errors
 from ._endpoint_trust import UntrustedEndpoint, trusted_session_endpoint
 from ._filters import Filter, check_field_name
+from .dates import parse_iso
 
 log = logging.getLogger("intacct")
 
@@ -70,7 +71,8 @@ class _Hidden:
 
 
 def _is_loopback(host: str) -> bool:
-    if host == "localhost" or host.endswith(".localhost"):
+    # Only the name "localhost" itself: a resolver is free to send "anything.localhost" elsewhere.
+    if host == "localhost":
         return True
     try:
         return ipaddress.ip_address(host).is_loopback
@@ -92,13 +94,6 @@ def _check_object(name: str) -> str:
     if not isinstance(name, str) or not _OBJECT_NAME.match(name):
         raise ValueError(f"not a valid Intacct object name: {name!r}")
     return name
-
-
-def _parse_timestamp(value: str) -> datetime | None:
-    try:
-        return datetime.fromisoformat(value) if value else None
-    except ValueError:
-        return None
 
 
 @dataclass
@@ -146,6 +141,7 @@ class SignIn:
     session_id: _Hidden = field(repr=False)
     endpoint: str
     entity_id: str | None
+    lifetime_s: float | None = None  # how long the gateway says the session lasts unused, when it says
 
 
 @dataclass(frozen=True)
@@ -156,18 +152,44 @@ class Delivery:
     # Serialises one caller's own requests (see Session.query), on top of the client-wide cap.
     lane: threading.Semaphore | None = None
     json_rows: bool = False
+    # A caller's own cap on its requests in flight (``gate`` of Session.query_page and count).
+    slots: threading.Semaphore | None = None
+    # The attempts left for this request, when several sends share them (see Session._call).
+    budget: Attempts | None = None
 
 
 PLAIN = Delivery()
+Functions = list[_xml.Function]
+
+
+class Attempts:
+    """How many more times one logical request may be sent: the one retry budget, shared by every
+    send of that request (the client's retries and a send after signing in again)."""
+
+    def __init__(self, total: int) -> None:
+        self.left = total
+        self._lock = threading.Lock()
+
+    def take(self) -> bool:
+        with self._lock:
+            if self.left <= 0:
+                return False
+            self.left -= 1
+            return True
+
+    @property
+    def spent(self) -> bool:
+        return self.left <= 0
 
 
 class Gateway(Protocol):
     """What a Session needs from its client (package-internal; IntacctClient provides it)."""
 
     stats: ClientStats
+    max_retries: int
 
     def send(
-        self, endpoint: str, auth_xml: str, functions: list[_xml.Function], how: Delivery = PLAIN
+        self, endpoint: str, auth_xml: str, functions: Functions, how: Delivery = PLAIN
     ) -> _xml.Reply: ...
 
     def sign_in(self, credentials: _Credentials) -> SignIn: ...
@@ -268,7 +290,8 @@ class IntacctClient:
             credentials.password.reveal(),
             credentials.entity_id,
         )
-        result = self._single(self.endpoint, auth, "<getAPISession/>")
+        reply = self.send(self.endpoint, auth, [_xml.Function(str(uuid.uuid4()), "<getAPISession/>")])
+        result = _only_result(reply)
         api = result.data.find("api") if result.data is not None else None
         session_id = _xml._child_text(api, "sessionid")
         offered = _xml._child_text(api, "endpoint") or self.endpoint
@@ -283,8 +306,13 @@ class IntacctClient:
                 "nothing was sent there. Check the Intacct endpoint setting.",
                 code="UNTRUSTED-ENDPOINT",
             ) from None
+        began = parse_iso(reply.auth.get("sessiontimestamp", ""))
+        ends = parse_iso(reply.auth.get("sessiontimeout", ""))
         return SignIn(
-            _Hidden(session_id), endpoint, _xml._child_text(api, "locationid") or credentials.entity_id
+            _Hidden(session_id),
+            endpoint,
+            _xml._child_text(api, "locationid") or credentials.entity_id,
+            (ends - began).total_seconds() if began and ends else None,
         )
 
     # ------------------------------------------------------------------------------ transport
@@ -305,17 +333,14 @@ class IntacctClient:
             delay = max(delay, min(retry_after, self.backoff_max))
         return delay
 
-    def _single(self, endpoint: str, auth_xml: str, body: str) -> _xml.Result:
-        return _only_result(self.send(endpoint, auth_xml, [_xml.Function(str(uuid.uuid4()), body)]))
-
-    def send(
-        self, endpoint: str, auth_xml: str, functions: list[_xml.Function], how: Delivery = PLAIN
-    ) -> _xml.Reply:
+    def send(self, endpoint: str, auth_xml: str, functions: Functions, how: Delivery = PLAIN) -> _xml.Reply:
         """The chokepoint: send one request, retrying what may be retried, and return its reply.
 
         Errors of the whole request are raised; a function's own failure is left on its Result.
-        Either way the error names the request's control ID and the function's.
+        Either way the error names the request's control ID and the function's. `how.budget` lets a
+        caller share one retry budget across several sends of the same request (default: max_retries + 1).
         """
+        budget = how.budget if how.budget is not None else Attempts(self.max_retries + 1)
         control_id = str(uuid.uuid4())
         payload = _xml.build_request(
             sender_id=self.sender_id,
@@ -328,12 +353,14 @@ class IntacctClient:
         names = ",".join(f.body[1 : f.body.find(">")].split()[0].rstrip("/") for f in functions)
         only_function = functions[0].controlid if len(functions) == 1 else ""
         attempt = 0
+        if not budget.take():
+            raise ValueError("no attempt left in this request's budget")
         while True:
             try:
                 reply = self._attempt(endpoint, payload, names, how)
             except errors.IntacctError as exc:
                 exc.traced(control_id, only_function)
-                if not _classify.retryable(exc) or attempt >= self.max_retries:
+                if not _classify.retryable(exc) or not budget.take():
                     _log_failure(names, exc)
                     raise
                 delay = self._delay(attempt, getattr(exc, "retry_after", None))
@@ -356,7 +383,7 @@ class IntacctClient:
     ) -> _xml.Reply:
         # The caller's lane and the client-wide gate are held only while bytes are on the wire, never
         # while parsing.
-        gates = [gate for gate in (how.lane, self._in_flight) if gate is not None]
+        gates = [gate for gate in (how.lane, how.slots, self._in_flight) if gate is not None]
         for gate in gates:
             gate.acquire()
         started = time.monotonic()
@@ -456,6 +483,22 @@ def _retry_after(value: str | None) -> float | None:
         return None
 
 
+class _SignedIn:
+    """A session's sign-in, shared with its views: replaced in one place when it expires."""
+
+    def __init__(self, signed_in: SignIn) -> None:
+        self.session_id = signed_in.session_id
+        self.endpoint = signed_in.endpoint
+        self.expires_at: datetime | None = None
+        self.lifetime_s = signed_in.lifetime_s
+        self.lock = threading.Lock()
+
+    @property
+    def ends_at_once(self) -> bool:
+        # Under a second: nothing sent with it can be expected to arrive in time.
+        return self.lifetime_s is not None and self.lifetime_s < 1.0
+
+
 @dataclass(frozen=True)
 class _Credentials:
     company_id: str
@@ -471,13 +514,18 @@ class Session:
         self._client = client
         self._gateway: Gateway = client
         self._credentials = credentials
-        self._session_id = signed_in.session_id
-        self._lock = threading.Lock()
-        self.endpoint = signed_in.endpoint
+        self._state = _SignedIn(signed_in)
         self.company_id = credentials.company_id
         self.user_id = credentials.user_id
         self.entity_id = signed_in.entity_id or None
-        self.expires_at: datetime | None = None
+
+    @property
+    def endpoint(self) -> str:
+        return self._state.endpoint
+
+    @property
+    def expires_at(self) -> datetime | None:
+        return self._state.expires_at
 
     def __repr__(self) -> str:
         return (
@@ -492,33 +540,47 @@ class Session:
     # ------------------------------------------------------------------------------ plumbing
 
     def _call(self, functions: list[_xml.Function], how: Delivery = PLAIN) -> _xml.Reply:
-        stale = self._session_id
-        try:
-            sid = stale.reveal()
-            reply = self._gateway.send(self.endpoint, _xml.session_xml(sid), functions, how)
-        except errors.SessionExpiredError:
-            self._relogin(stale)
-            sid = self._session_id.reveal()
-            reply = self._gateway.send(self.endpoint, _xml.session_xml(sid), functions, how)
-        if reply.rows is not None:
-            return reply  # JSON rows carry no authentication block
-        expires = _parse_timestamp(reply.auth.get("sessiontimeout", ""))
-        if expires is not None:
-            self.expires_at = expires
-        return reply
+        """Send within one attempt budget (max_retries + 1 sends in all), signing in again on expiry.
+
+        An expired session is replaced and the request sent again, from the same budget. When the
+        gateway gives sessions no lifetime (they end at once), one sign-in per call is all that is tried:
+        signing in again would not help.
+        """
+        state = self._state
+        budget = Attempts(self._gateway.max_retries + 1)
+        how = replace(how, budget=budget)
+        signed_in_again = False
+        while True:
+            token = state.session_id
+            auth = _xml.session_xml(token.reveal())
+            try:
+                reply = self._gateway.send(state.endpoint, auth, functions, how)
+            except errors.SessionExpiredError:
+                if budget.spent or (signed_in_again and state.ends_at_once):
+                    raise
+                self._relogin(token)
+                signed_in_again = True
+                continue
+            if reply.rows is None:  # JSON rows carry no authentication block
+                expires = parse_iso(reply.auth.get("sessiontimeout", ""))
+                if expires is not None:
+                    state.expires_at = expires
+            return reply
 
     def _relogin(self, stale: _Hidden) -> None:
-        with self._lock:
-            if self._session_id is not stale:
+        state = self._state
+        with state.lock:
+            if state.session_id is not stale:
                 return  # another thread already signed in again
             log.info("session for %s expired; signing in again", self.company_id)
             fresh = self._gateway.sign_in(self._credentials)
             self._gateway.stats.add("relogins")
-            self.endpoint = fresh.endpoint
-            self._session_id = fresh.session_id
+            state.endpoint = fresh.endpoint
+            state.lifetime_s = fresh.lifetime_s
+            state.session_id = fresh.session_id
 
-    def _one(self, body: str, lane: threading.Semaphore | None = None) -> _xml.Result:
-        return _only_result(self._call([_xml.Function(str(uuid.uuid4()), body)], Delivery(lane=lane)))
+    def _one(self, body: str, how: Delivery = PLAIN) -> _xml.Result:
+        return _only_result(self._call([_xml.Function(str(uuid.uuid4()), body)], how))
 
     # ------------------------------------------------------------------------------ reads
 
@@ -532,22 +594,26 @@ class Session:
         page_size: int = QUERY_MAX_PAGE,
         offset: int = 0,
         format: Literal["xml", "json"] = "xml",
+        gate: threading.Semaphore | None = None,
     ) -> Page:
         """One page of the ``query`` function.
 
         ``format="json"`` asks the gateway for a bare JSON array: a fraction of the work to produce and
         to read, at the cost of the paging counters. Keyset paging (``RECORDNO > last``) needs none.
-        Errors still come back as XML envelopes and raise as usual.
+        Errors still come back as XML envelopes and raise as usual. ``gate``, when given, is held while
+        the request is on the wire (not while the reply is read): a caller's own cap on its requests in
+        flight, which leaves the shared client's as it is.
         """
         if format == "json":
             body = _query_body(object, fields, where, order_by, page_size, offset, returnformat="json")
-            reply = self._call([_xml.Function(str(uuid.uuid4()), body)], Delivery(json_rows=True))
+            how = Delivery(json_rows=True, slots=gate)
+            reply = self._call([_xml.Function(str(uuid.uuid4()), body)], how)
             if reply.rows is not None:
                 return Page(records=reply.rows, total_count=None, num_remaining=None, offset=offset)
             return _page(_only_result(reply), offset)  # a gateway that ignored returnformat
         if format != "xml":
             raise ValueError("format must be 'xml' or 'json'")
-        return self._query_page(object, fields, where, order_by, page_size, offset)
+        return self._query_page(object, fields, where, order_by, page_size, offset, Delivery(slots=gate))
 
     def _query_page(
         self,
@@ -557,9 +623,9 @@ class Session:
         order_by: OrderBy,
         page_size: int,
         offset: int,
-        lane: threading.Semaphore | None = None,
+        how: Delivery = PLAIN,
     ) -> Page:
-        result = self._one(_query_body(object, fields, where, order_by, page_size, offset), lane)
+        result = self._one(_query_body(object, fields, where, order_by, page_size, offset), how)
         return _page(result, offset)
 
     def query(
@@ -583,18 +649,18 @@ class Session:
         if page.num_remaining <= 0 or not page.records:
             return
         offsets = range(len(page.records), page.total_count, page_size)
-        lane = threading.Semaphore(1)
+        in_lane = Delivery(lane=threading.Semaphore(1))
         last: Page | None = None
         with ThreadPoolExecutor(max_workers=2, thread_name_prefix="intacct-query") as pool:
             pending: deque[Future[Page]] = deque()
             upcoming = iter(offsets)
             try:
                 for offset in itertools.islice(upcoming, 2):
-                    pending.append(pool.submit(self._query_page, *args, offset, lane))
+                    pending.append(pool.submit(self._query_page, *args, offset, in_lane))
                 while pending:
                     last = pending.popleft().result()
                     for offset in itertools.islice(upcoming, 1):
-                        pending.append(pool.submit(self._query_page, *args, offset, lane))
+                        pending.append(pool.submit(self._query_page, *args, offset, in_lane))
                     yield from last.records
             finally:
                 for future in pending:  # the caller stopped early or a page failed
@@ -606,12 +672,15 @@ class Session:
             yield from last.records
             offset += page_size
 
-    def query_batch(self, pages: Sequence[PageRequest]) -> list[Page | errors.IntacctError]:
+    def query_batch(
+        self, pages: Sequence[PageRequest], *, gate: threading.Semaphore | None = None
+    ) -> list[Page | errors.IntacctError]:
         """Several ``query`` pages in ONE request; each answer is its page, or the error of its function.
 
         Worth it where round trips, not data, are the cost (small objects, counts, access probes): the
         gateway runs a request's functions one after another, so large pages gain nothing from sharing
-        a request. Errors of the whole request (network, session, sender) raise as usual.
+        a request. Errors of the whole request (network, session, sender) raise as usual. ``gate`` is
+        as for ``query_page``.
         """
         functions = [
             _xml.Function(
@@ -622,7 +691,7 @@ class Session:
         ]
         if not functions:
             return []
-        reply = self._call(functions)
+        reply = self._call(functions, Delivery(slots=gate))
         by_id = {result.controlid: result for result in reply.results}
         answers: list[Page | errors.IntacctError] = []
         for function, page in zip(functions, pages, strict=True):
@@ -665,9 +734,11 @@ class Session:
                 return
             result = self._one(f"<readMore>{_xml.element('resultId', result_id)}</readMore>")
 
-    def count(self, object: str, where: Filter | None = None) -> int:
+    def count(
+        self, object: str, where: Filter | None = None, *, gate: threading.Semaphore | None = None
+    ) -> int:
         """How many records match, from the gateway's totalcount (one one-record page)."""
-        return self.query_page(object, ["RECORDNO"], where=where, page_size=1).total_count
+        return self.query_page(object, ["RECORDNO"], where=where, page_size=1, gate=gate).total_count
 
     def list_entities(self) -> list[dict[str, str]]:
         """The company's entities; empty for a single-entity company."""

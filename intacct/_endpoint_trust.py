@@ -23,8 +23,11 @@ class UntrustedEndpoint(ValueError):
 
 
 def _origin(url: str) -> tuple[str, str, int | None]:
-    if not isinstance(url, str) or any(c.isspace() or ord(c) < 32 or c in "\\@%" for c in url):
+    if not isinstance(url, str) or any(c.isspace() or ord(c) < 32 for c in url):
         raise UntrustedEndpoint("the endpoint is not a plain URL")
+    authority = re.split(r"[/?#]", url.partition("//")[2], maxsplit=1)[0]
+    if any(c in "\\@%" for c in authority) or "\\" in url:
+        raise UntrustedEndpoint("the endpoint's host part is not a plain host name")
     parts = urlsplit(url)
     host = (parts.hostname or "").rstrip(".")
     netloc_host = parts.netloc.rsplit(":", 1)[0] if not parts.netloc.endswith("]") else parts.netloc

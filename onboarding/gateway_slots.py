@@ -31,10 +31,15 @@ def _key(endpoint: str, company_id: str) -> tuple[str, str]:
 
 
 @contextmanager
-def syncing(session: intacct.Session) -> Iterator[None]:
-    """Announce, for the block's duration, that this session's client runs a sync of its company."""
+def syncing(session: intacct.Session, slots: int) -> Iterator[None]:
+    """Announce, for the block's duration, that this session's client runs a sync of its company.
+
+    The client's own cap is set to the sync's `slots` meanwhile: that cap is what a sign-in borrows from.
+    """
     client = session.client
     key = _key(client.endpoint, session.company_id)
+    previous = client.max_in_flight
+    client.max_in_flight = slots
     with _lock:
         _syncs[key] = client
     try:
@@ -43,6 +48,7 @@ def syncing(session: intacct.Session) -> Iterator[None]:
         with _lock:
             if _syncs.get(key) is client:
                 del _syncs[key]
+        client.max_in_flight = previous
 
 
 def sync_running(endpoint: str, company_id: str) -> bool:

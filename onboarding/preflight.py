@@ -10,27 +10,18 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from intacct import errors
+from intacct.sync import DEFAULT_OBJECTS, schema
 from onboarding.steps import MENU_ROLES, MENU_SUBSCRIPTIONS, MENU_WS_USERS, SecurityModel
 
 if TYPE_CHECKING:
     import intacct
 
-PREFLIGHT_OBJECTS = [
-    "GLACCOUNT",
-    "VENDOR",
-    "LOCATIONENTITY",
-    "LOCATION",
-    "DEPARTMENT",
-    "CLASS",
-    "PROJECT",
-    "APTERM",
-]
 RIGHTS = "List, View"
 
 
 @dataclass(frozen=True)
 class ObjectPermission:
-    label: str
+    object: str
     application: str
     permission: str
     # Without a required object the onboarding cannot go on; optional ones only feed coding dimensions
@@ -39,37 +30,45 @@ class ObjectPermission:
     purpose: str
     note: str = ""
 
+    @property
+    def label(self) -> str:
+        """The object's name on screen: the sync's own label for it, so every page says the same."""
+        return schema(self.object).label
 
+
+# One line per object the sync copies, in the order the permission check shows them.
 PERMISSIONS: dict[str, ObjectPermission] = {
-    "GLACCOUNT": ObjectPermission(
-        "GL accounts", "General Ledger", "Accounts", True, "the chart of accounts you map to categories"
-    ),
-    "VENDOR": ObjectPermission("Vendors", "Accounts Payable", "Vendors", True, "matching your vendors"),
-    "LOCATIONENTITY": ObjectPermission(
-        "Entities", "Company", "Entities", False, "choosing the entity to connect to"
-    ),
-    "LOCATION": ObjectPermission("Locations", "Company", "Locations", False, "location coding on bills"),
-    "DEPARTMENT": ObjectPermission(
-        "Departments", "Company", "Departments", False, "department coding on bills"
-    ),
-    "CLASS": ObjectPermission(
-        "Classes",
-        "Company",
-        "Classes",
-        False,
-        "class coding on bills",
-        note="Some companies list Classes under General Ledger instead of Company.",
-    ),
-    "PROJECT": ObjectPermission(
-        "Projects",
-        "Projects",
-        "Projects",
-        False,
-        "project coding on bills",
-        note="If your company has no Projects application, look for Projects under Company.",
-    ),
-    "APTERM": ObjectPermission("AP terms", "Accounts Payable", "AP Terms", True, "bill due dates"),
+    p.object: p
+    for p in (
+        ObjectPermission(
+            "GLACCOUNT", "General Ledger", "Accounts", True, "the chart of accounts you map to categories"
+        ),
+        ObjectPermission("VENDOR", "Accounts Payable", "Vendors", True, "matching your vendors"),
+        ObjectPermission("LOCATIONENTITY", "Company", "Entities", False, "choosing the entity to connect to"),
+        ObjectPermission("LOCATION", "Company", "Locations", False, "location coding on bills"),
+        ObjectPermission("DEPARTMENT", "Company", "Departments", False, "department coding on bills"),
+        ObjectPermission(
+            "CLASS",
+            "Company",
+            "Classes",
+            False,
+            "class coding on bills",
+            note="Some companies list Classes under General Ledger instead of Company.",
+        ),
+        ObjectPermission(
+            "PROJECT",
+            "Projects",
+            "Projects",
+            False,
+            "project coding on bills",
+            note="If your company has no Projects application, look for Projects under Company.",
+        ),
+        ObjectPermission("APTERM", "Accounts Payable", "AP Terms", True, "bill due dates"),
+    )
 }
+if set(PERMISSIONS) != set(DEFAULT_OBJECTS):  # a mistake in this table, caught at import
+    raise AssertionError("the permission check must cover exactly the objects the sync copies")
+PREFLIGHT_OBJECTS: list[str] = list(PERMISSIONS)
 
 OBJECT_LABELS: dict[str, str] = {name: p.label for name, p in PERMISSIONS.items()}
 

@@ -22,6 +22,7 @@ from typing import Protocol
 
 import sqlite_utils
 
+from intacct.dates import parse_iso
 from intacct.private_files import private_database
 from onboarding.identity import Identity
 from onboarding.names import NameProblem, clean_name, name_key
@@ -131,10 +132,6 @@ class Encryptor(Protocol):
 
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="microseconds")
-
-
-def _parse_time(value: str | None) -> datetime | None:
-    return datetime.fromisoformat(value) if value else None
 
 
 class Store:
@@ -328,11 +325,11 @@ class Store:
         return Workspace(
             id=row["id"],
             name=row["name"],
-            created_at=_parse_time(row["created_at"]),
+            created_at=parse_iso(row["created_at"]),
             created_by=row["created_by"] or "",
             plan=row["plan"],
             security_model=row["security_model"],
-            archived_at=_parse_time(row["archived_at"]),
+            archived_at=parse_iso(row["archived_at"]),
         )
 
     def rename_workspace(self, ws_id: int, new_name: str, *, actor: Identity) -> Workspace:
@@ -392,20 +389,26 @@ class Store:
         called inside the transaction, so what it read cannot change before its outcome is written.
         """
         with self._write() as conn:
-            self._require_workspace(conn, ws_id)
-            outcome = change if isinstance(change, Outcome) else change(self._snapshot(conn, ws_id))
-            if outcome.sets_security_model:
-                conn.execute(
-                    "UPDATE workspaces SET security_model = ? WHERE id = ?", (outcome.security_model, ws_id)
-                )
-            if outcome.connection is not None:
-                self._write_connection(conn, ws_id, outcome.connection)
-            for change_ in outcome.steps:
-                self._write_step(
-                    conn, ws_id, change_.step_key, change_.state, change_.checked, change_.note, outcome.actor
-                )
-            for entry in outcome.events:
-                self._insert_event(conn, ws_id, entry.kind, entry.message, outcome.actor)
+            return self.apply_in(conn, ws_id, change)
+
+    def apply_in(
+        self, conn: sqlite3.Connection, ws_id: int, change: Outcome | Callable[[Snapshot], Outcome]
+    ) -> Outcome:
+        """`apply` inside a write transaction the caller holds (one taken with this store's file)."""
+        self._require_workspace(conn, ws_id)
+        outcome = change if isinstance(change, Outcome) else change(self._snapshot(conn, ws_id))
+        if outcome.sets_security_model:
+            conn.execute(
+                "UPDATE workspaces SET security_model = ? WHERE id = ?", (outcome.security_model, ws_id)
+            )
+        if outcome.connection is not None:
+            self._write_connection(conn, ws_id, outcome.connection)
+        for change_ in outcome.steps:
+            self._write_step(
+                conn, ws_id, change_.step_key, change_.state, change_.checked, change_.note, outcome.actor
+            )
+        for entry in outcome.events:
+            self._insert_event(conn, ws_id, entry.kind, entry.message, outcome.actor)
         return outcome
 
     def _snapshot(self, conn: sqlite3.Connection, ws_id: int) -> Snapshot:
@@ -426,7 +429,7 @@ class Store:
             state=StepState(row[1]),
             checked=frozenset(json.loads(row[2] or "[]")),
             note=row[3] or "",
-            updated_at=_parse_time(row[4]),
+            updated_at=parse_iso(row[4]),
             updated_by=row[5] or "",
         )
 
@@ -492,8 +495,8 @@ class Store:
             has_password=bool(token),
             status=row["status"] or "untested",
             status_detail=row["status_detail"] or "",
-            updated_at=_parse_time(row["updated_at"]),
-            verified_at=_parse_time(row["verified_at"]),
+            updated_at=parse_iso(row["updated_at"]),
+            verified_at=parse_iso(row["verified_at"]),
         )
 
     def set_connection_status(self, ws_id: int, status: str, detail: str = "") -> None:
@@ -597,7 +600,7 @@ class Store:
                 Event(
                     id=r["id"],
                     workspace_id=r["workspace_id"],
-                    at=_parse_time(r["at"]),
+                    at=parse_iso(r["at"]),
                     kind=r["kind"],
                     message=r["message"],
                     actor=r["actor"] or "",

@@ -37,7 +37,7 @@ from onboarding.vault import Vault
 log = logging.getLogger(__name__)
 
 # A job is running until it ends with one of the sync's own statuses (intacct.sync.SyncStatus).
-RUNNING = "running"
+RUNNING = intacct.sync.SyncStatus.RUNNING
 COMPLETED = intacct.sync.SyncStatus.COMPLETED
 PARTIAL = intacct.sync.SyncStatus.PARTIAL
 FAILED = intacct.sync.SyncStatus.FAILED
@@ -153,7 +153,7 @@ class SyncJob:
             message = _UNEXPECTED
         else:
             try:
-                with gateway_slots.syncing(session):
+                with gateway_slots.syncing(session, self._concurrency):
                     report = intacct.sync.sync_objects(
                         session,
                         self.db_path,
@@ -296,6 +296,13 @@ def current_job(data_dir: str | Path, ws_id: int, registry: SyncJobs | None = No
     return (registry or JOBS).get(sync_db_path(data_dir, ws_id))
 
 
+def _review_mapping(store: Store, data_dir: str | Path, ws_id: int, actor: Identity) -> None:
+    """A finished sync may bring accounts the mapping must hear about (see onboarding.mapping)."""
+    from onboarding.mapping.repository import MappingStore  # the mapping reads this module's paths
+
+    MappingStore(store, data_dir).review_after_sync(ws_id, actor)
+
+
 def start_sync(
     store: Store,
     vault: Vault,
@@ -331,6 +338,8 @@ def start_sync(
                 actor=actor,
             ),
         )
+        if snapshot.status == COMPLETED:
+            _review_mapping(store, data_dir, ws_id, actor)
 
     job = SyncJob(
         ws_id,

@@ -46,3 +46,13 @@ def make_sandbox() -> Iterator[Callable[..., SandboxHandle]]:
 @pytest.fixture
 def sender() -> tuple[str, str]:
     return DEMO_SENDER
+
+
+@pytest.fixture
+def interim_suggestions(monkeypatch):
+    """Suggestions from the test-only stand-in (tests/mapping_helpers.py) instead of the real engine."""
+    import onboarding.mapping
+    from tests.mapping_helpers import interim_suggest
+
+    monkeypatch.setattr(onboarding.mapping, "suggest", interim_suggest, raising=False)
+    return interim_suggest

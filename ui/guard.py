@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import streamlit as st
@@ -144,8 +145,12 @@ def _warn_unreadable_passwords(store: Store, vault: Vault, current: Workspace | 
         )
 
 
-def page_setup(step_key: str) -> PageContext:
-    """Prepare the page for `step_key`; stops the run (after saying why) when the page cannot go on."""
+def page_setup(step_key: str, ready_early: Callable[[int, list[str]], bool] | None = None) -> PageContext:
+    """Prepare the page for `step_key`; stops the run (after saying why) when the page cannot go on.
+
+    ``ready_early(workspace_id, missing_steps)`` lets a page open before its prerequisites are done
+    when what it needs has already arrived (the Map step once the GL accounts are synced).
+    """
     configure_page()
     definition = step(step_key)
     try:
@@ -167,7 +172,7 @@ def page_setup(step_key: str) -> PageContext:
             workspaces.picker(store, actor, screen_share=sharing)
             st.stop()
         missing = unfinished_prerequisites(step_key, {key: p.state for key, p in progress.items()})
-        if missing:
+        if missing and not (ready_early is not None and ready_early(workspace.id, missing)):
             _explain_prerequisites(definition, missing)
             elsewhere = step_key != StepKey.CONNECT
             shortcut.offer(

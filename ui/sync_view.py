@@ -13,6 +13,7 @@ import streamlit as st
 
 import intacct.sync
 from intacct.storage_faults import DAMAGED
+from intacct.sync import SyncStatus
 from onboarding.diagnosis import support_line
 from onboarding.steps import StepKey
 from onboarding.sync_jobs import (
@@ -34,12 +35,12 @@ from ui.safe import friendly_errors, guarded
 POLL_SECONDS = 1.0
 # Emoji rather than Streamlit's icon codes: a table cell shows text as it is.
 RUN_STATUS = {
-    "completed": "✅ finished",
-    "partial": "⚠️ finished with problems",
-    "failed": "❌ failed",
-    "cancelled": "⏹️ stopped",
-    "interrupted": "❌ cut off",
-    "running": "🔄 running",
+    SyncStatus.COMPLETED: "✅ finished",
+    SyncStatus.PARTIAL: "⚠️ finished with problems",
+    SyncStatus.FAILED: "❌ failed",
+    SyncStatus.CANCELLED: "⏹️ stopped",
+    SyncStatus.INTERRUPTED: "❌ cut off",
+    SyncStatus.RUNNING: "🔄 running",
 }
 
 
@@ -122,7 +123,7 @@ def _running_body(page: PageContext, snapshot: JobSnapshot, polling: bool) -> No
 
 def _outcome(page: PageContext, snapshot: JobSnapshot) -> None:
     report = snapshot.report
-    if snapshot.status == "completed" and report is not None:
+    if snapshot.status == SyncStatus.COMPLETED and report is not None:
         st.success(
             f"Sync finished in {duration(report.wall_s)}: {report.fetched:,} records read, "
             f"{report.inserted:,} new, {report.updated:,} changed, {report.deleted:,} removed in Intacct.",
@@ -133,7 +134,7 @@ def _outcome(page: PageContext, snapshot: JobSnapshot) -> None:
     if snapshot.status == BUSY:
         st.info(_masked(page, snapshot.message), icon=":material/hourglass_top:")
         return
-    if snapshot.status == "cancelled":
+    if snapshot.status == SyncStatus.CANCELLED:
         st.info(
             "The sync was stopped. What was copied is kept; the next sync picks up from there.",
             icon=":material/stop_circle:",
@@ -141,7 +142,7 @@ def _outcome(page: PageContext, snapshot: JobSnapshot) -> None:
         return
     if snapshot.message:
         st.error(_masked(page, snapshot.message), icon=":material/error:")
-    elif snapshot.status == "partial":
+    elif snapshot.status == SyncStatus.PARTIAL:
         st.warning("Some objects could not be copied. The others are up to date.", icon=":material/warning:")
     for name, advice in snapshot.advice.items():
         where = "The sync" if name == "run" else LABELS.get(name, name)

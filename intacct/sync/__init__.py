@@ -13,8 +13,9 @@ One sync writes a file at a time, whichever process runs it: a second raises ``S
 from ._engine import OVERLAP, PAGE_SIZE, sync_objects
 from ._history import ObjectStatus, SyncRun, database_fault, history, last_synced, object_status
 from ._lock import SyncAlreadyRunning, sync_lock
-from ._progress import ObjectProgress, Progress
+from ._progress import ObjectProgress, Phase, Progress
 from ._report import ObjectReport, SyncReport, SyncStatus
+from ._runtime import tuned_for_sync
 from ._schema import DEFAULT_OBJECTS, SCHEMAS, ObjectSchema, schema
 
 __all__ = [
@@ -26,6 +27,7 @@ __all__ = [
     "ObjectReport",
     "ObjectSchema",
     "ObjectStatus",
+    "Phase",
     "Progress",
     "SyncAlreadyRunning",
     "SyncReport",
@@ -38,4 +40,5 @@ __all__ = [
     "schema",
     "sync_lock",
     "sync_objects",
+    "tuned_for_sync",
 ]

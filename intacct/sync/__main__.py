@@ -27,6 +27,7 @@ from ._engine import sync_objects
 from ._lock import SyncAlreadyRunning
 from ._progress import DONE, Progress
 from ._report import CANCELLED, COMPLETED
+from ._runtime import tuned_for_sync
 from ._schema import DEFAULT_OBJECTS, SCHEMAS
 
 SENDER_ID_ENV = "INTACCT_SENDER_ID"
@@ -178,15 +179,17 @@ def main(argv: Sequence[str] | None = None, env: dict[str, str] | None = None) -
             print(f"error: could not sign in: {exc}\n{exc.hint}", file=sys.stderr)
             return EXIT_FAILED
         try:
-            report = sync_objects(
-                session,
-                args.db,
-                objects,
-                concurrency=args.concurrency,
-                incremental=not args.full,
-                progress=_Printer(),
-                cancel=cancel,
-            )
+            # This process exists to sync, so it opts in to the interpreter settings that suit one.
+            with tuned_for_sync():
+                report = sync_objects(
+                    session,
+                    args.db,
+                    objects,
+                    concurrency=args.concurrency,
+                    incremental=not args.full,
+                    progress=_Printer(),
+                    cancel=cancel,
+                )
         except SyncAlreadyRunning as exc:
             message = str(exc)
             print(f"error: {message[0].lower()}{message[1:]}", file=sys.stderr)

@@ -41,18 +41,17 @@ import math
 import queue
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager, suppress
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 
 from .. import F, Filter, PageRequest, Session, errors
+from ..dates import parse_iso
 from ..storage_faults import describe, storage_fault
 from . import _progress as P
 from ._lock import sync_lock
 from ._report import CANCELLED, COMPLETED, FAILED, PARTIAL, ObjectReport, SyncReport
-from ._runtime import tuned_for_sync
 from ._schema import DEFAULT_OBJECTS, MODIFIED_FIELD, ObjectSchema, schema
 from ._store import COUNT, FETCH, SCAN, ChunkUpdate, SyncStore, field_signature, modified_key
 
@@ -62,8 +61,6 @@ PAGE_SIZE = 2000
 # Re-read records modified this long before the last high-water mark: covers changes committed late
 # and clocks that disagree by a little.
 OVERLAP = timedelta(minutes=10)
-# Attempts per page after the client's own retries gave up on a passing failure (5xx, 429, network).
-TASK_RETRIES = 4
 # Most functions in one batched request; and how many ranges a bisection step counts at once.
 MAX_BATCH = 32
 BISECT_PARTS = 8
@@ -76,6 +73,8 @@ _FATAL = (
     errors.SenderNotAuthorizedError,
     errors.EntityError,
 )
+# Failures that say nothing about the object: after the client's own retries (the one retry layer) gave
+# up on one, the object fails for this run and its chunk stays for the next run to resume.
 _PASSING = (
     errors.TransportError,
     errors.ServerError,
@@ -95,7 +94,6 @@ class _Task:
     lo: int | None = field(compare=False)
     hi: int | None = field(compare=False)
     first: bool = field(compare=False)  # first page of an attempt or scan: its totalcount is the size
-    attempts: int = field(default=0, compare=False)
     batchable: bool = field(default=False, compare=False)  # may share a request with other functions
     ranges: tuple[tuple[int | None, int | None, int], ...] = field(default=(), compare=False)  # bisect
 
@@ -207,8 +205,8 @@ class _Run:
         self.seq = itertools.count()
         self.chunk_ids = itertools.count(store.max_chunk_id() + 1)
         self.results: queue.Queue = queue.Queue()
-        self.task_retries = 0
         self.fatal: errors.IntacctError | None = None
+        self.slots: threading.BoundedSemaphore | None = None
         self.crash: BaseException | None = None
         self._progress_failed = False
 
@@ -227,16 +225,19 @@ class _Run:
             for index, sch in enumerate(self.schemas):
                 self._prepare(sch, index)
             self._emit()
-            with _request_slots(self.session.client, self.concurrency) as n_workers, tuned_for_sync():
-                # The writer queue is bounded so memory stays flat when writing falls behind.
-                self.results = queue.Queue(maxsize=n_workers)
-                workers = [
-                    threading.Thread(target=self._worker, name=f"intacct-sync-{i}", daemon=True)
-                    for i in range(n_workers)
-                ]
-                for worker in workers:
-                    worker.start()
-                self._coordinate(workers)
+            # The run's own cap on requests in flight (held only while a request is on the wire), so
+            # extra workers parse while the slots are busy; the shared client is left as it is.
+            self.slots = threading.BoundedSemaphore(self.concurrency)
+            n_workers = self.concurrency + 2
+            # The writer queue is bounded so memory stays flat when writing falls behind.
+            self.results = queue.Queue(maxsize=n_workers)
+            workers = [
+                threading.Thread(target=self._worker, name=f"intacct-sync-{i}", daemon=True)
+                for i in range(n_workers)
+            ]
+            for worker in workers:
+                worker.start()
+            self._coordinate(workers)
         except BaseException as exc:
             self.stop.set()
             self.crash = self.crash or exc
@@ -245,7 +246,7 @@ class _Run:
             for worker in workers:
                 worker.join()
         report.wall_s = time.monotonic() - started
-        report.retries = stats.retries - retries0 + self.task_retries
+        report.retries = stats.retries - retries0
         report.relogins = stats.relogins - relogins0
         self._conclude(report)
         try:
@@ -318,7 +319,7 @@ class _Run:
         )
         if resumable:
             plan = _Plan(
-                sch, index, report, state.mode or "full", _parse(state.since), state.phase, expected
+                sch, index, report, state.mode or "full", parse_iso(state.since), state.phase, expected
             )
             report.mode, report.resumed = plan.mode, True
             self.plans[name] = plan
@@ -402,7 +403,7 @@ class _Run:
                     self._perform_batch(batch)
             except errors.IntacctError as exc:
                 for task in batch:
-                    self._on_error(task, exc, wait=task is batch[0])
+                    self._on_error(task, exc)
             except BaseException as exc:  # a bug or a broken environment: stop the run, report it
                 self.crash = self.crash or exc
                 self.stop.set()
@@ -432,7 +433,7 @@ class _Run:
         requests: list[PageRequest] = []
         for task in batch:
             requests.extend(self._page_requests(task))
-        answers = iter(self.session.query_batch(requests))
+        answers = iter(self.session.query_batch(requests, gate=self.slots))
         for task in batch:
             mine = [next(answers) for _ in range(max(1, len(task.ranges)))]
             failure = next((a for a in mine if isinstance(a, errors.IntacctError)), None)
@@ -474,7 +475,7 @@ class _Run:
     def _perform(self, task: _Task) -> None:
         plan = self.plans[task.object]
         if task.kind == COUNT:
-            self._deliver(_CountDone(task, self.session.count(task.object)))
+            self._deliver(_CountDone(task, self.session.count(task.object, gate=self.slots)))
             return
         sch = plan.schema
         fetching = task.kind == FETCH
@@ -486,6 +487,7 @@ class _Run:
             order_by="RECORDNO",
             page_size=PAGE_SIZE,
             format=_page_format(task),
+            gate=self.slots,
         )
         self._finish(task, page)
 
@@ -545,7 +547,7 @@ class _Run:
                 if self.stop.is_set() and self.crash is not None:
                     return  # the writer is gone
 
-    def _on_error(self, task: _Task, exc: errors.IntacctError, wait: bool = True) -> None:
+    def _on_error(self, task: _Task, exc: errors.IntacctError) -> None:
         if isinstance(exc, _FATAL):
             self.fatal = self.fatal or exc
             self.stop.set()
@@ -553,19 +555,6 @@ class _Run:
         if isinstance(exc, _PASSING) and self._stopping():
             # The run is ending (stopped, or failed elsewhere): a passing failure proves nothing about
             # this object, so its chunk stays in the file for the next run instead of failing it.
-            return
-        if isinstance(exc, _PASSING) and task.attempts < TASK_RETRIES:
-            client = self.session.client
-            delay = min(client.backoff_max, client.backoff_base * 4 * 2**task.attempts)
-            log.info("%s page failed (%s); trying again in %.2fs", task.object, type(exc).__name__, delay)
-            with self.cond:
-                self.task_retries += 1
-            if wait and self.stop.wait(delay):
-                return
-            task.attempts += 1
-            with self.cond:
-                heapq.heappush(self.heap, task)
-                self.cond.notify_all()
             return
         plan = self.plans[task.object]
         with self.cond:
@@ -833,19 +822,10 @@ def _since(high_water: str | None, last_duration_s: float | None) -> datetime | 
     attempt saw (it changed after its page was fetched), so the bound goes back by the attempt's length
     as well as the overlap.
     """
-    mark = _parse(high_water)
+    mark = parse_iso(high_water)
     if mark is None:
         return None
     return mark - OVERLAP - timedelta(seconds=max(0.0, last_duration_s or 0.0))
-
-
-def _parse(value: str | None) -> datetime | None:
-    if not value:
-        return None
-    try:
-        return datetime.fromisoformat(value)
-    except ValueError:
-        return None
 
 
 def _describe(exc: BaseException) -> str:
@@ -855,18 +835,3 @@ def _describe(exc: BaseException) -> str:
     if kind is not None:
         return describe(kind, "the local database")
     return f"Unexpected {type(exc).__name__} during the sync: {exc}"[:500]
-
-
-@contextmanager
-def _request_slots(client, concurrency: int) -> Iterator[int]:
-    """How many workers to run: extra ones parse while the slots are busy, if the client caps them."""
-    if not hasattr(client, "max_in_flight"):
-        yield concurrency
-        return
-    previous = client.max_in_flight
-    client.max_in_flight = concurrency
-    try:
-        yield concurrency + 2
-    finally:
-        with suppress(Exception):
-            client.max_in_flight = previous

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from ..dates import parse_iso
 from ..storage_faults import storage_fault
 from ._schema import DEFAULT_OBJECTS, SCHEMAS
 
@@ -68,15 +69,6 @@ def _read(db_path: str | Path) -> Iterator[sqlite3.Connection | None]:
         conn.close()
 
 
-def _when(value: str | None) -> datetime | None:
-    if not value:
-        return None
-    try:
-        return datetime.fromisoformat(value)
-    except ValueError:
-        return None
-
-
 def database_fault(db_path: str | Path) -> str | None:
     """None when the file is absent or readable; else its storage fault (``intacct.storage_faults``)."""
     path = Path(db_path)
@@ -115,8 +107,8 @@ def history(db_path: str | Path, limit: int = 20) -> list[SyncRun]:
         runs.append(
             SyncRun(
                 id=row[0],
-                started_at=_when(row[1]),
-                ended_at=_when(row[2]),
+                started_at=parse_iso(row[1]),
+                ended_at=parse_iso(row[2]),
                 status=row[3] or "",
                 mode=row[4] or "",
                 objects=tuple(o for o in (row[5] or "").split(",") if o),
@@ -160,7 +152,7 @@ def object_status(db_path: str | Path, objects: tuple[str, ...] = DEFAULT_OBJECT
                 label=SCHEMAS[name].label if name in SCHEMAS else name,
                 rows=live,
                 deleted_rows=gone,
-                last_synced_at=_when(state[1]) if state else None,
+                last_synced_at=parse_iso(state[1]) if state else None,
                 last_status=state[2] if state else None,
                 last_error=state[3] if state else None,
                 in_progress=bool(state and state[4]),

@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
+from ..dates import parse_iso
 from ..private_files import private_file
 
 LOCK_SUFFIX = "-sync.lock"
@@ -62,7 +63,7 @@ def sync_lock(db_path: str | Path) -> Iterator[None]:
 def _holder(fd: int) -> tuple[datetime | None, int | None]:
     try:
         found = json.loads(os.pread(fd, 4096, 0) or b"{}")
-        since = datetime.fromisoformat(found["since"]) if found.get("since") else None
+        since = parse_iso(found.get("since"))
         pid = int(found["pid"]) if found.get("pid") else None
         return since, pid
     except (ValueError, TypeError, KeyError, OSError):  # written half-way, or by someone else

@@ -17,13 +17,22 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from enum import StrEnum
 
-QUEUED = "queued"
-FETCHING = "fetching"
-CHECKING = "checking deletions"
-DONE = "done"
-FAILED = "failed"
-CANCELLED = "cancelled"
+
+class Phase(StrEnum):
+    """Where one object of a running sync stands; the words progress reports and the pages show."""
+
+    QUEUED = "queued"
+    FETCHING = "fetching"
+    CHECKING = "checking deletions"
+    DONE = "done"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+
+
+# The members under their own names, as the engine and the CLI use them.
+QUEUED, FETCHING, CHECKING, DONE, FAILED, CANCELLED = Phase
 
 _ENDED = (DONE, FAILED, CANCELLED)
 

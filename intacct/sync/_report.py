@@ -13,12 +13,13 @@ class SyncStatus(StrEnum):
     PARTIAL = "partial"  # some objects synced, some failed
     FAILED = "failed"
     CANCELLED = "cancelled"
+    # Only in the history: a run still going, and one that ended without recording how (killed).
+    RUNNING = "running"
+    INTERRUPTED = "interrupted"
 
 
-COMPLETED = SyncStatus.COMPLETED
-PARTIAL = SyncStatus.PARTIAL
-FAILED = SyncStatus.FAILED
-CANCELLED = SyncStatus.CANCELLED
+# The ways a run ends, under their own names, as the engine and the CLI use them.
+COMPLETED, PARTIAL, FAILED, CANCELLED = list(SyncStatus)[:4]
 
 
 @dataclass
@@ -109,7 +110,7 @@ class SyncReport:
 
     def summary(self) -> str:
         """One line, key=value, for logs and the CLI."""
-        failed = [name for name, o in self.objects.items() if o.status == "failed"]
+        failed = [name for name, o in self.objects.items() if o.status == FAILED]
         line = (
             f"sync status={self.status} objects={len(self.objects)} fetched={self.fetched} "
             f"inserted={self.inserted} updated={self.updated} deleted={self.deleted} pages={self.pages} "

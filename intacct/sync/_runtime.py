@@ -1,4 +1,9 @@
-"""Interpreter settings that suit a sync, applied only while one runs.
+"""Interpreter settings that suit a process whose job is syncing: opt-in, never set by a sync itself.
+
+``tuned_for_sync()`` is called by the command line (``python -m intacct.sync``) and the benchmark
+around their syncs. ``sync_objects`` never calls it: inside the app (a Streamlit server with other work
+in the same interpreter) the process-wide settings below are not a library's to change. The app's sync
+is no slower without them (see the benchmark's ``--untuned``).
 
 A sync is a few threads waiting on the network and a few parsing large XML pages. Two CPython defaults
 work against that mix:
@@ -10,8 +15,8 @@ work against that mix:
   request waits for whichever thread is parsing to hand over the GIL, up to 5 ms each time: 5 % of a
   100 ms round trip, on every request.
 
-Both are process-wide, so they are changed when the first sync in the process starts and restored when
-the last one ends; nothing is switched off, collections just run less often.
+Both are process-wide, so they are changed when the first tuned block in the process starts and restored
+when the last one ends; nothing is switched off, collections just run less often.
 
 One more, on glibc only, is set once and left: the C allocator's mmap threshold. By default glibc raises
 it after the first large block is freed, so from then on every page's reply buffers (a few MB each) are
@@ -43,6 +48,7 @@ _allocator_pinned = False
 
 @contextmanager
 def tuned_for_sync() -> Iterator[None]:
+    """Tune this interpreter for syncing while the block runs (opt-in: the CLI and the benchmark)."""
     global _users, _saved
     with _lock:
         if _users == 0:

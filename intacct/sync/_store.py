@@ -22,7 +22,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from ..dates import parse_iso
 from ..private_files import private_database
+from ._report import SyncStatus
 from ._schema import ObjectSchema
 
 FETCH = "fetch"
@@ -404,7 +406,7 @@ class SyncStore:
 
     def complete_object(self, schema: ObjectSchema) -> None:
         state = self.state(schema.name)
-        started = _parse_iso(state.attempt_started_at) if state else None
+        started = parse_iso(state.attempt_started_at, assume_utc=True) if state else None
         duration = (datetime.now(UTC) - started).total_seconds() if started else None
         # The latest change seen by this attempt or any before it (an incremental attempt sees few).
         keys = [state.attempt_high_water, modified_key_of_iso(state.high_water)] if state else []
@@ -429,10 +431,13 @@ class SyncStore:
     def start_run(self, mode: str, objects: Sequence[str]) -> int:
         with self.transaction():
             # A run still marked running was cut off (killed process): say so in the history.
-            self.conn.execute("UPDATE _sync_runs SET status = 'interrupted' WHERE status = 'running'")
+            self.conn.execute(
+                "UPDATE _sync_runs SET status = ? WHERE status = ?",
+                (SyncStatus.INTERRUPTED, SyncStatus.RUNNING),
+            )
             cursor = self.conn.execute(
-                "INSERT INTO _sync_runs (started_at, status, mode, objects) VALUES (?, 'running', ?, ?)",
-                (utc_now(), mode, ",".join(objects)),
+                "INSERT INTO _sync_runs (started_at, status, mode, objects) VALUES (?, ?, ?, ?)",
+                (utc_now(), SyncStatus.RUNNING, mode, ",".join(objects)),
             )
         return int(cursor.lastrowid)
 
@@ -478,7 +483,7 @@ def iso_of_modified_key(key: str | None) -> str | None:
 
 
 def modified_key_of_iso(value: str | None) -> str | None:
-    moment = _parse_iso(value)
+    moment = parse_iso(value, assume_utc=True)
     return moment.strftime("%Y%m%d %H:%M:%S") if moment else None
 
 
@@ -491,13 +496,3 @@ def _range_sql(low: int | None, high: int | None) -> tuple[str, tuple]:
         parts.append("RECORDNO <= ?")
         args.append(high)
     return (" WHERE " + " AND ".join(parts) if parts else ""), tuple(args)
-
-
-def _parse_iso(value: str | None) -> datetime | None:
-    if not value:
-        return None
-    try:
-        moment = datetime.fromisoformat(value)
-    except ValueError:
-        return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

@@ -106,7 +106,7 @@ EXPENSE_RULES: dict[str, str] = {
     TRAVEL: "travel:1 travelling:1 traveling:1 airfare:1 air fare:1 flight:1 hotel:1 lodging:1 "
     "accommodation:1 mileage:1 car:0.8 auto:0.8 automobile:0.8 vehicle:0.7 fuel:0.9 gasoline:1 "
     "trip:0.9 petrol:1 parking:1 toll:0.9 taxi:1 per diem:1 subsistence:0.8 truck:0.7 motor:0.6 "
-    "transportation:0.8 rail:0.8",
+    "transportation:0.8 transport:0.8 rail:0.8",
     UTILITIES: "utility:1 utilities:1 electricity:1 electric:1 power:0.9 heat:0.9 heating:0.9 gas:0.8 "
     "water:0.9 sewer:1 garbage:0.9 waste:0.8 trash:0.9 refuse:0.8 energy:0.9 hydro:0.8 light heat power:1",
     OTHER: "miscellaneous:0.7 sundry:0.8 other expense:0.7 general expense:0.6 donation:1 charitable:1 "
@@ -195,18 +195,14 @@ class RuleTable:
             self.longest[stems[0]] = max(self.longest.get(stems[0], 0), len(stems))
 
 
-def _table(rules: dict[str, str]) -> RuleTable:
-    return RuleTable(rules)
-
-
 @cache
 def expense_table() -> RuleTable:
-    return _table(EXPENSE_RULES)
+    return RuleTable(EXPENSE_RULES)
 
 
 @cache
 def asset_table() -> RuleTable:
-    return _table(ASSET_RULES)
+    return RuleTable(ASSET_RULES)
 
 
 @cache
@@ -222,7 +218,14 @@ def category_name_table() -> RuleTable:
     for concept in ALL_CONCEPTS:
         plain = concept.replace(",", " ").replace("&", " ")
         rules[concept] = f"{rules.get(concept, '')} {plain}:1".strip()
-    return _table(rules)
+    return RuleTable(rules)
+
+
+@cache
+def known_stems() -> frozenset[str]:
+    """Every word stem some rule phrase uses: the words that say something about a category."""
+    tables = (expense_table(), asset_table())
+    return frozenset(stem for table in tables for phrase in table.phrases for stem in phrase)
 
 
 def matches(stems: Sequence[str], table: RuleTable) -> list[tuple]:

@@ -31,7 +31,7 @@ from onboarding.mapping.defaults import default_category_names
 __all__ = ["Suggestion", "suggest"]
 
 ACCEPT_THRESHOLD = 0.8  # what the Map page's "accept all at or above" starts from
-_READINGS_KEPT = 200_000
+_READINGS_KEPT = 50_000  # per list of categories: a large chart's worth, bounded memory
 
 _NEIGHBOUR_WINDOW = 3
 
@@ -93,7 +93,7 @@ class _Vocabulary:
         return self.by_concept.get(concept) if concept else None
 
 
-@lru_cache(maxsize=32)
+@lru_cache(maxsize=8)
 def _vocabulary(names: tuple[str, ...]) -> _Vocabulary:
     return _Vocabulary(names)
 
@@ -213,26 +213,39 @@ def _read_title(record: _Account, table: rules.RuleTable) -> tuple[str, float, s
     found = rules.matches(stems, table)
     if not found:
         return None
+    words = record.words
     best: dict[str, tuple[float, str, int, int]] = {}
     phrases: dict[str, int] = {}
     for concept, score, phrase, start, end in found:
+        if _part_of_umbrella(words, start, end):
+            score -= 0.05  # "T&E" says travel or entertainment; "T&E - Meals" is about the meals
         phrases[concept] = phrases.get(concept, 0) + 1
         if concept not in best or score > best[concept][0]:
             best[concept] = (score, phrase, start, end)
-    ranked = sorted(best.items(), key=lambda item: (-item[1][0], item[1][2]))
-    concept, (score, phrase, start, end) = ranked[0]
-    runner_up = ranked[1][0] if len(ranked) > 1 else None
-    gap = score - ranked[1][1][0] if len(ranked) > 1 else score
-    confidence = 0.45 + 0.5 * min(score, 1.0)
+    # Every further phrase pointing the same way adds a little ("T&E - Airfare": travel twice over).
+    strength = {concept: item[0] + min(0.1, 0.05 * (phrases[concept] - 1)) for concept, item in best.items()}
+    ranked = sorted(best, key=lambda c: (-strength[c], best[c][2]))
+    concept = ranked[0]
+    score, phrase, start, end = best[concept]
+    runner_up = ranked[1] if len(ranked) > 1 else None
+    gap = strength[concept] - strength[runner_up] if runner_up else strength[concept]
+    confidence = 0.45 + 0.5 * min(strength[concept], 1.0)
     if gap < 0.1:
         confidence -= 0.2
     elif gap < 0.3:
         confidence -= 0.08
-    confidence += min(0.04, 0.02 * (phrases[concept] - 1))
     reason = _quote(record, start, end)
     if runner_up is not None and gap < 0.1:
         reason += f"; it could also be {runner_up}"
     return concept, confidence, reason, gap, runner_up
+
+
+def _part_of_umbrella(words: tuple[Word, ...], start: int, end: int) -> bool:
+    """Whether the span covers only some of the words one piece of shorthand spelled out."""
+    first, last = words[start], words[end - 1]
+    before = start > 0 and spelled_out(first) and words[start - 1].written == first.written
+    after = end < len(words) and spelled_out(last) and words[end].written == last.written
+    return before or after
 
 
 def _concept_guess(vocabulary: _Vocabulary, concept: str, confidence: float, reason: str) -> _Guess:
@@ -336,11 +349,16 @@ def _title_key(record: _Account) -> tuple[str | None, str | None, tuple[str, ...
 
 
 def _near_keys(key: tuple) -> list[tuple]:
-    """The key with each one of its words left out: titles one word apart meet on one of these."""
+    """The key with one word left out, for each word that says nothing about a category.
+
+    Titles one such word apart ("Widget kits - Boston", "Widget kits - Paris") meet on one of these;
+    titles that differ by a meaningful word ("Other costs", "Other computer costs") do not.
+    """
     side, balance, stems = key
     if len(stems) < 2:
         return []
-    return [(side, balance, stems[:i] + stems[i + 1 :]) for i in range(len(stems))]
+    known = rules.known_stems()
+    return [(side, balance, stems[:i] + stems[i + 1 :]) for i in range(len(stems)) if stems[i] not in known]
 
 
 def _count(table: dict[tuple, dict[str, int]], key: tuple, category: str) -> None:
@@ -358,8 +376,8 @@ class _ApprovedMemory:
     """Approved (account, category) pairs from other workspaces, looked up by title.
 
     Two lookups, both plain dictionary reads so a large deployment stays fast: the same title (the same
-    words in any order or case), and a similar one: a title one word apart ("Widget kits - Boston" and
-    "Widget kits - Paris"), trusted less.
+    words in any order or case), and a similar one, trusted less: a title one word apart, where that word
+    is a place, a department or a name rather than something that speaks to a category.
     """
 
     def __init__(self, approved: Iterable[tuple[Mapping[str, object], str]], vocabulary: _Vocabulary) -> None:
@@ -420,6 +438,8 @@ class _ApprovedMemory:
             else:
                 confidence = 0.6
                 reason = f"The same title was approved as {category} in {count} of {total} other workspaces"
+        elif guess.confidence >= ACCEPT_THRESHOLD:
+            return guess  # a similar title is weaker evidence than a title the rules read with confidence
         else:
             similar = self._similar(key)
             if similar is None:
@@ -434,7 +454,7 @@ class _ApprovedMemory:
 
         if guess.category == category:
             confidence = min(0.98, max(guess.confidence, confidence) + 0.03)
-            return _Guess(category, confidence, f"{guess.reason}; {reason}")
+            return _Guess(category, confidence, f"{guess.reason}; {reason[0].lower()}{reason[1:]}")
         if trusted:
             return _Guess(category, confidence - 0.05, reason)
         if confidence > guess.confidence:

@@ -37,8 +37,7 @@ CHROMIUM_ARGS = [
 ]
 PASSWORD = "Demo-Passw0rd!"
 WAIT_MS = 20_000
-# The machine may be busy (two cores shared with other test runs): a first page can take several
-# seconds to appear. Waiting longer changes nothing that is asserted.
+# The machine running the suite may be busy: assertions wait as long as actions do.
 expect.set_options(timeout=WAIT_MS)
 
 # Missing Chromium is a failure, not a skip: `make test` installs it, so its absence is a broken set-up.

@@ -112,6 +112,9 @@ def test_a_redirect_is_a_transport_error_and_nothing_is_sent_again(gateway, conn
         "https://api.intacct.com@evil.example/ia/xml/xmlgw.phtml",  # user info hiding the real host
         "https://evil.example\\@api.intacct.com/",  # where URL parsers disagree
         "http://127.0.0.1:1/ia/xml/xmlgw.phtml",  # loopback, but another port than configured
+        "https://api%2eintacct.com/ia/xml/xmlgw.phtml",  # a percent-encoded dot
+        "https://evil.example/?@api.intacct.com",  # the Intacct name only in the query
+        "https://\u0430pi.intacct.com/ia/xml/xmlgw.phtml",  # a Cyrillic "а" in the first label
     ],
 )
 def test_a_session_endpoint_on_another_host_is_refused_before_any_credential_goes_there(
@@ -133,8 +136,18 @@ def test_an_intacct_host_or_the_configured_one_is_adopted():
     intacct_host = "https://api-eu.intacct.com/ia/xml/xmlgw.phtml"
     default = "https://api.intacct.com/ia/xml/xmlgw.phtml"
     assert trusted_session_endpoint(default, intacct_host) == intacct_host
+    encoded_path = "https://api.intacct.com:443/ia/xml/x%20y.phtml"  # percent signs in a path are fine
+    assert trusted_session_endpoint(default, encoded_path) == encoded_path
     with pytest.raises(UntrustedEndpoint, match=r"https://evil\.example"):
         trusted_session_endpoint(configured, "https://evil.example/x")
+
+
+def test_plain_http_to_a_name_under_localhost_is_not_loopback():
+    from intacct import IntacctClient
+
+    with pytest.raises(ValueError, match="https"):
+        IntacctClient("s", "p", endpoint="http://evil.localhost/ia/xml/xmlgw.phtml")
+    IntacctClient("s", "p", endpoint="http://localhost:9/ia/xml/xmlgw.phtml").close()
 
 
 def test_the_sandbox_session_endpoint_still_works(sandbox, connect):

@@ -1,6 +1,7 @@
 import pytest
 
 import intacct
+import intacct.sync as sync
 from intacct import errors
 from onboarding.preflight import (
     PERMISSIONS,
@@ -32,17 +33,10 @@ def login(sandbox):
 
 
 def test_every_object_has_a_permission_recipe():
-    assert PREFLIGHT_OBJECTS == [
-        "GLACCOUNT",
-        "VENDOR",
-        "LOCATIONENTITY",
-        "LOCATION",
-        "DEPARTMENT",
-        "CLASS",
-        "PROJECT",
-        "APTERM",
-    ]
-    assert set(PERMISSIONS) == set(PREFLIGHT_OBJECTS)
+    # The list is the permission table's own order, what the sync needs most first.
+    assert list(PERMISSIONS) == PREFLIGHT_OBJECTS and PREFLIGHT_OBJECTS[:2] == ["GLACCOUNT", "VENDOR"]
+    # Every object is named on screen as the sync names it.
+    assert all(PERMISSIONS[name].label == sync.schema(name).label for name in PREFLIGHT_OBJECTS)
     assert (PERMISSIONS["GLACCOUNT"].application, PERMISSIONS["GLACCOUNT"].permission) == (
         "General Ledger",
         "Accounts",

@@ -100,3 +100,22 @@ def test_interpreter_settings_change_only_while_a_sync_runs_and_come_back():
             pass
         assert gc.get_threshold()[0] >= 50_000  # still tuned: the first sync is still running
     assert (gc.get_threshold(), sys.getswitchinterval()) == before
+
+
+def test_only_the_cli_and_the_benchmark_opt_in_to_the_tuning():
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    tuning = ("gc.set_threshold", "setswitchinterval", "mallopt")
+    sources = [
+        p for folder in ("intacct", "onboarding", "ui", "pages") for p in (root / folder).rglob("*.py")
+    ]
+    sources += [root / "app.py"]
+    touching = {p.relative_to(root).as_posix() for p in sources if any(t in p.read_text() for t in tuning)}
+    assert touching == {"intacct/sync/_runtime.py"}
+    callers = {
+        p.relative_to(root).as_posix()
+        for p in [*sources, *(root / "bench").rglob("*.py")]
+        if "tuned_for_sync(" in p.read_text() and p.name != "_runtime.py"
+    }
+    assert callers == {"intacct/sync/__main__.py", "bench/sync_bench.py"}

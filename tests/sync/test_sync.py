@@ -63,7 +63,10 @@ def test_exact_under_5xx_drops_429_bursts_bad_replies_and_expiring_sessions(
 ):
     # The added latency keeps the run longer than a few expiry periods however fast the machine is.
     box = make_sandbox(vendors=5000, accounts=200, max_concurrent=2, latency_ms=30)
-    session = login(box.url)
+    # The client is the one retry layer: under four in ten requests failing and every session ending
+    # three times a second, a page needs a deep budget (each send of it counts, a send after signing in
+    # again too).
+    session = login(box.url, max_retries=30)
     box.set_faults("error5xx=0.15,drop=0.05,rate429=0.15,malformed=0.05")
     stop = threading.Event()
 
@@ -255,3 +258,68 @@ def test_stopping_while_intacct_is_failing_counts_as_stopped_not_failed(make_san
     assert {o.status for o in report.objects.values()} == {"cancelled"}
     box.set_faults("")
     assert sync_objects(session, tmp_path / "i.db", ["GLACCOUNT", "VENDOR"]).ok
+
+
+@pytest.mark.parametrize("max_retries", [0, 2])
+def test_a_page_is_sent_at_most_max_retries_plus_one_times_in_all(make_sandbox, login, tmp_path, max_retries):
+    # One retry layer: the client's. The engine marks the object failed once the client gives up.
+    box = make_sandbox(accounts=50)
+    session = login(box.url, max_retries=max_retries)
+    box.set_faults("error5xx=1.0")
+    before = box.stats.requests
+    report = sync_objects(session, tmp_path / "i.db", ["GLACCOUNT"])
+    assert report.objects["GLACCOUNT"].status == "failed"
+    assert isinstance(report.objects["GLACCOUNT"].exception, errors.ServerError)
+    # Its first request (the one a one-page object needs) was sent max_retries + 1 times, then no more.
+    assert box.stats.requests - before == max_retries + 1
+    assert report.retries == max_retries
+    box.set_faults("")
+    assert sync_objects(session, tmp_path / "i.db", ["GLACCOUNT"]).ok  # the next run picks it up
+
+
+def test_sending_again_after_an_expired_session_comes_out_of_the_same_budget(make_sandbox, login, tmp_path):
+    box = make_sandbox(accounts=50)
+    session = login(box.url, max_retries=3)
+    box.set_faults("session_ttl=0")  # every session ends at once: signing in again is tried once only
+    before, relogins = box.stats.requests, session.client.stats.relogins
+    report = sync_objects(session, tmp_path / "i.db", ["GLACCOUNT"])
+    assert isinstance(report.objects["GLACCOUNT"].exception, errors.SessionExpiredError)
+    # The page twice (before and after signing in again) and the sign-in itself, nothing more.
+    assert box.stats.requests - before == 3 and session.client.stats.relogins - relogins == 1
+
+
+def test_the_sync_caps_its_own_requests_without_changing_the_shared_client(make_sandbox, login, tmp_path):
+    box = make_sandbox(vendors=6000, max_concurrent=8, latency_ms=20)
+    session = login(box.url)
+    client = session.client
+    client.max_in_flight = 5
+    seen = set()
+    report = sync_objects(
+        session,
+        tmp_path / "i.db",
+        ["VENDOR"],
+        concurrency=2,
+        progress=lambda _: seen.add(client.max_in_flight),
+    )
+    assert report.ok
+    assert seen == {5} and client.max_in_flight == 5  # the shared client's slots never changed
+    assert box.stats.max_in_flight["ACME-DEMO"] == 2  # yet the run kept to its own two
+
+
+def test_a_sync_leaves_the_interpreter_settings_alone(make_sandbox, login, tmp_path):
+    # Inside the app the sync shares the interpreter with the Streamlit server: not a library's to tune.
+    import gc
+    import sys
+
+    box = make_sandbox(vendors=2500)
+    before = (gc.get_threshold(), sys.getswitchinterval())
+    during = set()
+    report = sync_objects(
+        login(box.url),
+        tmp_path / "i.db",
+        ["VENDOR"],
+        progress=lambda _: during.add((gc.get_threshold(), sys.getswitchinterval())),
+    )
+    assert report.ok
+    assert during == {before} and (gc.get_threshold(), sys.getswitchinterval()) == before
+

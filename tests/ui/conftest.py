@@ -31,3 +31,24 @@ def sandbox_env(app_env, monkeypatch):
 @pytest.fixture
 def store(app_env) -> Store:
     return Store(app_env / "onboarding.db")
+
+
+@pytest.fixture
+def mapping(store, app_env):
+    from onboarding.mapping.repository import MappingStore
+
+    return MappingStore(store, app_env / "data")
+
+
+@pytest.fixture
+def ws(app_env, store):
+    """A workspace synced up to the Map step, holding the small chart of tests/mapping_helpers.py."""
+    from tests.actors import LOCAL
+    from tests.mapping_helpers import CHART, write_workspace_accounts
+    from tests.ui.harness import finish_steps, mark_done
+
+    workspace = store.create_workspace("Acme Corp", actor=LOCAL)
+    finish_steps(store, workspace, plan="top")
+    mark_done(store, workspace, ["connect", "sync"])
+    write_workspace_accounts(app_env / "data", workspace.id, CHART)
+    return workspace

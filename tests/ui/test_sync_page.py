@@ -96,9 +96,13 @@ def test_a_sync_runs_in_the_background_and_the_page_shows_the_result(store, ws, 
 
 @pytest.fixture
 def slow_sandbox(sandbox_env):
-    """The app's own in-process sandbox, answering slowly enough to watch a sync run and stop it."""
+    """The app's own in-process sandbox, answering slowly enough to watch a sync run and stop it.
+
+    Small objects share one request, so a whole sync is only a handful of round trips: each must be slow
+    enough that a loaded machine's AppTest reruns still click Stop before the last one returns.
+    """
     handle = resolve_platform({}).sandbox_handle
-    handle.set_faults("latency_ms=150")
+    handle.set_faults("latency_ms=2500")
     yield handle
     handle.set_faults(None)
 

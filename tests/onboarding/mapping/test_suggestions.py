@@ -352,3 +352,16 @@ def test_intacct_account_category_helps_a_title_that_says_little():
 def test_intacct_account_category_never_overrides_a_clear_title():
     clear = suggest([account("6100", "Airfare", CATEGORY="Cost of Sales - Goods")])[0]
     assert clear == one("Airfare")
+
+
+def test_a_specific_word_beats_an_umbrella_abbreviation():
+    umbrella = one("T&E Exp")
+    meals, airfare = one("T&E - Meals"), one("T&E - Airfare")
+    assert meals.category == "Meals & Entertainment" and 'Title says "Meals"' in meals.reason
+    assert airfare.category == "Travel"
+    assert airfare.confidence > umbrella.confidence
+
+
+def test_titles_apart_by_a_meaningful_word_are_not_similar():
+    approved = [(account("6100", "Other computer costs"), "Equipment & Hardware")]
+    assert one("Other costs", approved=approved) == one("Other costs")

@@ -1,0 +1,93 @@
+"""The Review & approve page in AppTest: summary, diff, approve, send back, audit trail, exports."""
+
+from __future__ import annotations
+
+from onboarding.identity import Identity, Role
+from onboarding.mapping.model import UNDECIDED, Decision
+from onboarding.mapping.repository import Change
+from tests.mapping_helpers import CHART, gl, write_workspace_accounts
+from tests.onboarding.mapping.test_repository import GOOD
+from tests.ui.harness import open_app, sidebar_states
+
+ANA = Identity("email:ana@acme.test", "Ana", Role.CUSTOMER_ADMIN, "ana@acme.test", verified=True)
+
+
+def submit(mapping, ws, decisions, actor=ANA):
+    current = mapping.load(ws.id).decisions()
+    changes = [Change(n, current.get(n, UNDECIDED), d) for n, d in decisions.items()]
+    mapping.save(ws.id, mapping.revision(ws.id), changes, actor)
+    return mapping.submit(ws.id, mapping.revision(ws.id), actor)
+
+
+def diff_table(at):
+    return next(d.value for d in at.dataframe if {"Before", "Changed by"} <= set(d.value.columns))
+
+
+def k(ws, name):
+    return f"review{ws.id}:{name}"
+
+
+def test_locked_until_a_version_is_submitted(ws):
+    at = open_app(ws, "review")
+    assert "Finish these first" in " ".join(i.value for i in at.info)
+
+
+def test_summary_diff_and_approval(ws, mapping, store):
+    submit(mapping, ws, GOOD)
+    at = open_app(ws, "review")
+    assert not at.exception
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Mapped"] == "4" and metrics["Excluded"] == "2" and metrics["To do"] == "2"
+    assert metrics["Changed since the last approval"] == "6"
+    diff = diff_table(at).set_index("Account")
+    assert diff.loc["6200", "Before"] == "not mapped" and diff.loc["6200", "After"] == "Travel"
+    assert diff.loc["6200", "Changed by"] == ANA.audit_label and diff.loc["6200", "Note"] == "trips"
+    at.text_input(key=k(ws, "diff_search")).input("software").run()
+    assert diff_table(at)["Account"].tolist() == ["6100"]
+    assert any("not checked by a second person" in c.value for c in at.caption)
+    at.button(key=k(ws, "approve")).click().run()
+    assert any(
+        "Version 1 is approved (recorded as not checked by a second person)" in s.value for s in at.success
+    )
+    assert sidebar_states(at)["Review & approve"] == "done"
+    assert any(b.label == "Download as Excel" for b in at.get("download_button"))
+    audit = at.dataframe[-1].value
+    assert (
+        audit.loc[0, "After"] == "version 1 approved"
+        and audit.loc[0, "How"] == "not checked by a second person"
+    )
+    assert "Travel" in audit["After"].tolist()
+
+
+def test_send_back_needs_a_comment(ws, mapping, store):
+    submit(mapping, ws, GOOD)
+    at = open_app(ws, "review")
+    at.button(key=k(ws, "send_back")).click().run()
+    assert any("Say what needs to change" in e.value for e in at.error)
+    assert mapping.versions(ws.id)[0].status == "submitted"
+    at.text_area(key=k(ws, "send_back_comment")).input("6200 is client dinners, not travel").run()
+    at.button(key=k(ws, "send_back")).click().run()
+    assert mapping.versions(ws.id)[0].status == "sent back"
+    assert sidebar_states(at)["Map accounts"] == "needs attention"
+    at.switch_page("pages/map.py").run()
+    assert any("6200 is client dinners, not travel" in w.value for w in at.warning)
+
+
+def test_approval_is_refused_while_errors_remain(ws, mapping, app_env):
+    submit(mapping, ws, GOOD)
+    write_workspace_accounts(app_env / "data", ws.id, [*CHART, gl(6500, "Postage")])
+    at = open_app(ws, "review")
+    assert at.button(key=k(ws, "approve")).disabled
+    assert any("Errors remain" in c.value for c in at.caption)
+
+
+def test_changes_after_an_approval_show_in_the_next_diff(ws, mapping):
+    version = submit(mapping, ws, GOOD)
+    mapping.approve(ws.id, version.number, Identity("email:ben@x", "Ben", Role.FINANCE_REVIEWER, "ben@x"))
+    submit(mapping, ws, {"6200": Decision("Meals & Entertainment", note="client dinners")})
+    at = open_app(ws, "review")
+    diff = diff_table(at)
+    assert diff[["Account", "Before", "After", "Note"]].values.tolist() == [
+        ["6200", "Travel", "Meals & Entertainment", "client dinners"]
+    ]
+    assert {m.label: m.value for m in at.metric}["Changed since the last approval"] == "1"

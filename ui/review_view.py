@@ -1,0 +1,254 @@
+"""The Review & approve step's view: what is waiting, what changed since the last approval, the
+decision (approve, or send back with a comment), the audit trail and the approved version's files."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from onboarding.mapping import actions
+from onboarding.mapping.checks import Severity
+from onboarding.mapping.exports import diff_csv
+from onboarding.mapping.repository import MappingError, MappingStore, Version
+from onboarding.steps import StepKey
+from ui.guard import PageContext
+from ui.map_view import acting, mapping_store
+from ui.nav import step_link
+from ui.safe import guarded
+
+AUDIT_SHOWN = 500
+
+
+def _key(page: PageContext, name: str) -> str:
+    return f"review{page.ws_id}:{name}"
+
+
+def _flash(page: PageContext, kind: str, text: str) -> None:
+    st.session_state.setdefault(_key(page, "flash"), []).append((kind, text))
+
+
+def _show_flash(page: PageContext) -> None:
+    for kind, text in st.session_state.pop(_key(page, "flash"), []):
+        {"success": st.success, "error": st.error}.get(kind, st.info)(text)
+
+
+def _when(moment) -> str:
+    return f"{moment:%Y-%m-%d %H:%M} UTC" if moment else ""
+
+
+# -- callbacks ------------------------------------------------------------------------------------
+
+
+def _approve(page: PageContext, number: int) -> None:
+    comment = st.session_state.get(_key(page, "approve_comment"), "")
+    try:
+        version = actions.approve_mapping(mapping_store(page), page.ws_id, number, acting(page), comment)
+    except MappingError as problem:
+        _flash(page, "error", str(problem))
+        return
+    unchecked = "" if version.second_person_checked else " (recorded as not checked by a second person)"
+    _flash(page, "success", f"Version {version.number} is approved{unchecked}. Routable codes bills with it.")
+
+
+def _send_back(page: PageContext, number: int) -> None:
+    comment = st.session_state.get(_key(page, "send_back_comment"), "")
+    try:
+        actions.send_back_mapping(mapping_store(page), page.ws_id, number, acting(page), comment)
+    except MappingError as problem:
+        _flash(page, "error", str(problem))
+        return
+    _flash(page, "info", f"Version {number} was sent back with your comment; the Map step shows it.")
+
+
+# -- sections -------------------------------------------------------------------------------------
+
+
+def _summary(page: PageContext, mapping: MappingStore, version: Version, changed: int) -> list:
+    coverage, problems = mapping.version_summary(page.ws_id, version.number)
+    st.subheader(f"Version {version.number}")
+    st.caption(f"Submitted by {version.submitted_by} on {_when(version.submitted_at)}.")
+    cols = st.columns(5)
+    cols[0].metric("Mapped", f"{coverage.mapped:,}")
+    cols[1].metric("Excluded", f"{coverage.excluded:,}")
+    cols[2].metric("To do", f"{coverage.to_do:,}")
+    cols[3].metric(
+        "Problems", f"{coverage.errors:,} errors", f"{coverage.warnings:,} warnings", delta_color="off"
+    )
+    cols[4].metric("Changed since the last approval", f"{changed:,}")
+    return problems
+
+
+def _problems(problems: list) -> None:
+    if not problems:
+        return
+    errors = [p for p in problems if p.severity == Severity.ERROR]
+    with st.expander(
+        f"Problems: {len(errors)} errors, {len(problems) - len(errors)} warnings",
+        expanded=bool(errors),
+        icon=":material/warning:",
+    ):
+        st.dataframe(
+            [{"Account": p.account, "Severity": str(p.severity), "Problem": p.message} for p in problems],
+            hide_index=True,
+        )
+
+
+def _diff(page: PageContext, mapping: MappingStore, version: Version) -> int:
+    decisions = mapping.version_decisions(page.ws_id, version.number)
+    titles = mapping.version_titles(page.ws_id, version.number)
+    rows = mapping.diff(page.ws_id, decisions, titles, up_to_revision=version.revision)
+    st.subheader("Changed since the last approval")
+    if not rows:
+        st.caption("Nothing changed since the last approved version.")
+        return 0
+    search = st.text_input("Filter by account, title, category or person", key=_key(page, "diff_search"))
+    table = [
+        {
+            "Account": r.account,
+            "Title": r.title,
+            "Before": r.before,
+            "After": r.after,
+            "Changed by": r.who,
+            "When": _when(r.when),
+            "Note": r.note,
+        }
+        for r in rows
+    ]
+    needle = search.strip().casefold()
+    if needle:
+        table = [row for row in table if any(needle in str(value).casefold() for value in row.values())]
+    st.dataframe(table, hide_index=True)
+    st.download_button(
+        "Download the changes (CSV)",
+        data=diff_csv(rows),
+        file_name=f"mapping-changes-v{version.number}.csv",
+        mime="text/csv",
+        key=_key(page, "diff_download"),
+        icon=":material/download:",
+    )
+    return len(rows)
+
+
+def _decide(page: PageContext, version: Version, has_errors: bool) -> None:
+    st.subheader("Your decision")
+    actor = acting(page)
+    if not actor.verified:
+        st.caption(
+            ":material/person: You are using the app locally without sign-in, so an approval is recorded "
+            "as not checked by a second person."
+        )
+    left, right = st.columns(2)
+    with left:
+        st.text_area("Comment (optional)", key=_key(page, "approve_comment"), height=90)
+        st.button(
+            "Approve this version",
+            type="primary",
+            icon=":material/verified:",
+            disabled=has_errors,
+            key=_key(page, "approve"),
+            on_click=guarded(_approve),
+            args=(page, version.number),
+            help="Refused while any error remains." if has_errors else None,
+        )
+        if has_errors:
+            st.caption("Errors remain, so this version cannot be approved. Send it back with what to fix.")
+    with right:
+        st.text_area(
+            "What needs to change (required to send back)", key=_key(page, "send_back_comment"), height=90
+        )
+        st.button(
+            "Send back",
+            icon=":material/undo:",
+            key=_key(page, "send_back"),
+            on_click=guarded(_send_back),
+            args=(page, version.number),
+        )
+
+
+def _approved_files(page: PageContext, mapping: MappingStore, version: Version) -> None:
+    st.subheader(f"Approved: version {version.number}")
+    unchecked = "" if version.second_person_checked else " · not checked by a second person"
+    st.caption(f"Approved by {version.decided_by} on {_when(version.decided_at)}{unchecked}.")
+    left, right, _ = st.columns([1, 1, 2])
+    name = page.workspace.name
+    left.download_button(
+        "Download as JSON",
+        data=actions.export_approved_json(mapping, page.ws_id, version.number, name),
+        file_name=f"mapping-v{version.number}.json",
+        mime="application/json",
+        key=_key(page, "json"),
+        icon=":material/data_object:",
+    )
+    right.download_button(
+        "Download as Excel",
+        data=actions.export_approved_xlsx(mapping, page.ws_id, version.number, name),
+        file_name=f"mapping-v{version.number}.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        key=_key(page, "xlsx"),
+        icon=":material/table:",
+    )
+
+
+def _audit(page: PageContext, mapping: MappingStore) -> None:
+    st.subheader("Audit trail")
+    entries = mapping.audit(page.ws_id)
+    if not entries:
+        st.caption("No changes recorded yet.")
+        return
+    st.dataframe(
+        [
+            {
+                "When": _when(e.at),
+                "Who": e.who,
+                "Account": e.account,
+                "What": e.field,
+                "Before": e.before,
+                "After": e.after,
+                "How": e.how,
+                "Note": e.note,
+            }
+            for e in entries[:AUDIT_SHOWN]
+        ],
+        hide_index=True,
+    )
+    if len(entries) > AUDIT_SHOWN:
+        st.caption(f"The latest {AUDIT_SHOWN} of {len(entries):,} entries; the download has them all.")
+    st.download_button(
+        "Download the audit trail (CSV)",
+        data=actions.export_audit_csv(mapping, page.ws_id),
+        file_name=f"mapping-audit-{page.ws_id}.csv",
+        mime="text/csv",
+        key=_key(page, "audit"),
+        icon=":material/download:",
+    )
+
+
+def render_review(page: PageContext) -> None:
+    mapping = mapping_store(page)
+    _show_flash(page)
+    versions = mapping.versions(page.ws_id)
+    pending = next((v for v in versions if v.status == "submitted"), None)
+    approved = next((v for v in versions if v.status == "approved"), None)
+    if pending is not None:
+        diff_holder = st.container()
+        changed = _diff(page, mapping, pending)
+        with diff_holder:
+            problems = _summary(page, mapping, pending, changed)
+            _problems(problems)
+        _decide(page, pending, any(p.severity == Severity.ERROR for p in problems))
+    else:
+        latest = versions[0] if versions else None
+        if latest is not None and latest.status == "sent back":
+            st.info(
+                f"Version {latest.number} was sent back by {latest.decided_by}: “{latest.comment}”. "
+                "Nothing is waiting for review.",
+                icon=":material/undo:",
+            )
+        else:
+            st.info(
+                "Nothing is waiting for review. The mapping comes here when it is submitted on the Map step.",
+                icon=":material/inbox:",
+            )
+        step_link(StepKey.MAP, "Go to the Map accounts step")
+    if approved is not None:
+        _approved_files(page, mapping, approved)
+    _audit(page, mapping)
