@@ -25,9 +25,10 @@ def redact(text: str, identifiers: list[str | None], screen_share: bool) -> str:
     return text
 
 
-# Every ASCII punctuation character may be backslash-escaped in CommonMark; escaping them all leaves
-# no link, emphasis, heading, list, table, HTML, LaTeX ($) or Streamlit directive (:red[...]) behind.
-_MARKDOWN_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
+# Every character that can start Markdown, HTML, LaTeX ($) or a Streamlit directive (:red[...]) is
+# backslash-escaped (CommonMark allows it before any ASCII punctuation); commas, quotes and the like
+# mean nothing there and stay as typed, so the source still reads as the text.
+_MARKDOWN_PUNCTUATION = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&=])")
 
 
 # Escapes cannot stop GFM's bare-URL links: they are found in the text after Markdown is parsed

@@ -36,6 +36,7 @@ from onboarding.mapping.repository import MappingError, MappingStore
 from onboarding.steps import StepKey
 from onboarding.store import InvalidInput
 from onboarding.sync_jobs import current_job, sync_db_path
+from ui.display import as_text
 from ui.guard import PageContext
 from ui.nav import step_link
 from ui.resources import data_dir
@@ -279,15 +280,15 @@ def _category_action(page: PageContext, action: str) -> None:
                 state.get(keys.cat_kind, CategoryKind.EXPENSE),
                 acting(page),
             )
-            text = f"Category {category.name} added."
+            text = f"Category {as_text(category.name)} added."
         elif action == "rename":
             category = actions.rename_category(
                 mapping, ws_id, state.get(keys.cat_pick, ""), state.get(keys.cat_rename, ""), acting(page)
             )
-            text = f"Category renamed to {category.name}."
+            text = f"Category renamed to {as_text(category.name)}."
         else:
             actions.retire_category(mapping, ws_id, state.get(keys.cat_pick, ""), acting(page))
-            text = f"Category {state.get(keys.cat_pick)} retired."
+            text = f"Category {as_text(state.get(keys.cat_pick))} retired."
     except InvalidInput as problem:
         _flash(ws_id, "error", str(problem))
         return
@@ -314,12 +315,14 @@ def _status(page: PageContext, draft: Draft) -> None:
     latest = next(iter(mapping_store(page).versions(page.ws_id)), None)
     if latest is not None and latest.status == "sent back":
         st.warning(
-            f"Version {latest.number} was sent back by {latest.decided_by}: “{latest.comment}”",
+            f"Version {latest.number} was sent back by {as_text(latest.decided_by)}: "
+            f"“{as_text(latest.comment)}”",
             icon=":material/undo:",
         )
     if view.approved is not None:
         st.caption(
-            f":material/verified: Version {view.approved.number} was approved by {view.approved.decided_by}"
+            f":material/verified: Version {view.approved.number} was approved by "
+            f"{as_text(view.approved.decided_by)}"
             f" on {view.approved.decided_at:%Y-%m-%d %H:%M} UTC."
         )
     job = current_job(data_dir(), page.ws_id)

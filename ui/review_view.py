@@ -10,6 +10,7 @@ from onboarding.mapping.checks import Severity
 from onboarding.mapping.exports import diff_csv
 from onboarding.mapping.repository import MappingError, MappingStore, Version
 from onboarding.steps import StepKey
+from ui.display import as_text
 from ui.guard import PageContext
 from ui.map_view import acting, mapping_store
 from ui.nav import step_link
@@ -167,7 +168,7 @@ def _decide(page: PageContext, version: Version, has_errors: bool) -> None:
 def _approved_files(page: PageContext, mapping: MappingStore, version: Version) -> None:
     st.subheader(f"Approved: version {version.number}")
     unchecked = "" if version.second_person_checked else " · not checked by a second person"
-    st.caption(f"Approved by {version.decided_by} on {_when(version.decided_at)}{unchecked}.")
+    st.caption(f"Approved by {as_text(version.decided_by)} on {_when(version.decided_at)}{unchecked}.")
     left, right, _ = st.columns([1, 1, 2])
     name = page.workspace.name
     left.download_button(
@@ -239,7 +240,8 @@ def render_review(page: PageContext) -> None:
         latest = versions[0] if versions else None
         if latest is not None and latest.status == "sent back":
             st.info(
-                f"Version {latest.number} was sent back by {latest.decided_by}: “{latest.comment}”. "
+                f"Version {latest.number} was sent back by {as_text(latest.decided_by)}: "
+                f"“{as_text(latest.comment)}”. "
                 "Nothing is waiting for review.",
                 icon=":material/undo:",
             )

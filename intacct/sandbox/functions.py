@@ -21,7 +21,7 @@ from .companies import Company, User
 from .conditions import QueryError, TypedField, sort_recnos
 from .filters import Resolver, compile_filter, compile_query_string, recordno_bounds
 from .messages import FunctionFailed
-from .schema import DECIMAL_TYPES, NUMERIC_TYPES, OBJECTS, ObjectDef, object_def
+from .schema import DATE, DECIMAL_TYPES, NUMERIC_TYPES, OBJECTS, TIMESTAMP, ObjectDef, object_def
 from .sessions import ResultSets, Session, SessionStore
 from .tables import Table
 from .xmlparse import Node
@@ -271,7 +271,8 @@ def query(ctx: CallContext, node: Node) -> Outcome:
 
     pagesize = int(node.text_of("pagesize") or DEFAULT_PAGE)
     offset = int(node.text_of("offset") or 0)
-    recnos = table.visible_recnos(ctx.entity)
+    indexed = _indexed_lower_bound(spec, table, ctx.entity, filter_node, resolve)
+    recnos = table.visible_recnos(ctx.entity) if indexed is None else indexed
     if predicate is not None:
         low, high = recordno_bounds(filter_node.children[0])
         if low is not None or high is not None:
@@ -279,7 +280,7 @@ def query(ctx: CallContext, node: Node) -> Outcome:
             start = bisect_left(recnos, low) if low is not None else 0
             stop = bisect_right(recnos, high) if high is not None else len(recnos)
             recnos = recnos[start:stop]
-        if not _bounds_decide(filter_node.children[0]):
+        if indexed is not None or not _bounds_decide(filter_node.children[0]):
             recnos = [r for r in recnos if predicate(r) is True]
     if aggregates:
         return _aggregate_page(
@@ -307,6 +308,38 @@ def query(ctx: CallContext, node: Node) -> Outcome:
 
 
 _RANGE_OPERATORS = frozenset({"greaterthan", "greaterthanorequalto", "lessthan", "lessthanorequalto"})
+_LOWER_BOUNDS = frozenset({"greaterthan", "greaterthanorequalto"})
+
+
+def _indexed_lower_bound(spec: ObjectDef, table: Table, entity: str, filter_node, resolve):
+    """The ascending RECORDNOs that may match, from a table index, when the filter allows it; else None.
+
+    An incremental sync asks for ``WHENMODIFIED >= mark`` (with RECORDNO bounds, perhaps) across the
+    whole object: the index finds the few records changed since instead of testing every record. Only
+    for a user who sees every record (top level, or an object without entity scope); the caller still
+    applies the whole filter to what is returned, so the index only ever narrows.
+    """
+    if filter_node is None or (entity and spec.scope_field):
+        return None
+    node = filter_node.children[0]
+    bounds = [
+        part
+        for part in (node.children if node.tag == "and" else [node])
+        if part.tag in _LOWER_BOUNDS and part.text_of("field").upper() != "RECORDNO"
+    ]
+    if len(bounds) != 1 or len(bounds[0].findall("value")) != 1:
+        return None
+    try:
+        _read, typed = resolve(bounds[0].text_of("field"))
+        if typed.field.datatype not in (TIMESTAMP, DATE):
+            return None
+        low = typed.literal(bounds[0].text_of("value"))
+    except QueryError:
+        return None  # the predicate reports it
+    if low is None:
+        return None
+    inclusive = bounds[0].tag == "greaterthanorequalto"
+    return sorted(table.from_key(typed.field.name, typed.stored, low, inclusive))
 
 
 def _bounds_decide(node: Node) -> bool:

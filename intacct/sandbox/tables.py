@@ -14,6 +14,7 @@ client, not the sandbox. A change to a record drops its rendered texts; any chan
 from __future__ import annotations
 
 import threading
+from bisect import bisect_left, bisect_right, insort
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Protocol
@@ -76,6 +77,8 @@ class Table:
         self._version = 0
         self._visible: dict[str, tuple[int, ...]] = {}
         self._rendered: dict[tuple, dict[int, bytes]] = {}
+        # field -> (stored-key function, sorted [(key, recno)], recno -> key): see from_key().
+        self._indexes: dict[str, tuple[Callable[[str], object], list, dict[int, object]]] = {}
 
     # -- reading -------------------------------------------------------------------------------------
 
@@ -202,14 +205,45 @@ class Table:
                 cache.update(fresh)
         return [fresh[r] if text is None else text for r, text in zip(recnos, texts, strict=True)]
 
+    def from_key(
+        self, field: str, stored: Callable[[str], object], low: object, inclusive: bool
+    ) -> list[int]:
+        """Live RECORDNOs whose ``stored(value of field)`` is at least ``low`` (more, if not inclusive).
+
+        Kept as a sorted index per field and patched record by record on every change, so an
+        incremental sync's ``WHENMODIFIED >= mark`` costs the records it finds, not a scan of the table.
+        NULLs (empty values) never match, as in any comparison. Unordered; the caller sorts.
+        """
+        with self._lock:
+            index = self._indexes.get(field)
+            if index is None or index[0] is not stored:
+                read = self.getter(field)
+                keyed = {r: k for r in self.recnos() if (k := stored(read(r))) is not None}
+                index = (stored, sorted((k, r) for r, k in keyed.items()), keyed)
+                self._indexes[field] = index
+            ordered = index[1]
+            start = bisect_left(ordered, (low,)) if inclusive else bisect_right(ordered, (low, float("inf")))
+            return [recno for _key, recno in ordered[start:]]
+
     def _changed(self, recno: int | None = None) -> None:
         """Forget what depended on the old state (called with the lock held)."""
         self._version += 1
         self._visible = {}
         self._id_index = None
-        if recno is not None:
-            for cache in self._rendered.values():
-                cache.pop(recno, None)
+        if recno is None:
+            self._indexes = {}
+            return
+        for cache in self._rendered.values():
+            cache.pop(recno, None)
+        live = self.exists(recno)
+        for field, (stored, ordered, keyed) in self._indexes.items():
+            old = keyed.pop(recno, None)
+            if old is not None:
+                del ordered[bisect_left(ordered, (old, recno))]
+            new = stored(self.get(recno, field)) if live else None
+            if new is not None:
+                keyed[recno] = new
+                insort(ordered, (new, recno))
 
     # -- changes ---------------------------------------------------------------------------------------
 

@@ -44,6 +44,7 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from operator import itemgetter
 from pathlib import Path
 
 from .. import F, Filter, PageRequest, Session, errors
@@ -499,11 +500,9 @@ class _Run:
         since = plan.since if fetching and plan.mode == "incremental" else None
         high_water_key = None
         if fetching:
-            data_fields = sch.data_fields
-            blanks = ("",) * len(data_fields)
-            rows = [(int(r["RECORDNO"]), *map(r.get, data_fields, blanks)) for r in page.records]
-            stamp = data_fields.index(MODIFIED_FIELD) + 1
-            high_water_key = max(filter(None, (modified_key(row[stamp]) for row in rows)), default=None)
+            rows = _rows(page.records, sch.data_fields)
+            stamps = map(itemgetter(sch.data_fields.index(MODIFIED_FIELD) + 1), rows)
+            high_water_key = max(filter(None, map(modified_key, stamps)), default=None)
         else:
             rows = [(int(r["RECORDNO"]),) for r in page.records]
         remaining, total_count = _remaining(page, rows, task.hi), page.total_count or 0
@@ -766,6 +765,18 @@ def split_range(
         low = bound
     ranges.append((low, hi))
     return ranges
+
+
+def _rows(records: list[dict[str, str]], data_fields: tuple[str, ...]) -> list[tuple]:
+    """``(RECORDNO, *values)`` per record; a field the gateway left out is empty."""
+    pick = itemgetter(*data_fields)
+    try:
+        if len(data_fields) > 1:
+            return [(int(r["RECORDNO"]), *pick(r)) for r in records]
+        return [(int(r["RECORDNO"]), pick(r)) for r in records]
+    except KeyError:
+        blanks = ("",) * len(data_fields)
+        return [(int(r["RECORDNO"]), *map(r.get, data_fields, blanks)) for r in records]
 
 
 def _page_format(task: _Task) -> str:

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from intacct.dates import parse_iso as _time
 from onboarding import progress
 from onboarding.identity import Identity
 from onboarding.mapping.accounts import GLAccount, read_accounts
@@ -45,7 +46,6 @@ from onboarding.mapping.suggesting import suggestions_for
 from onboarding.names import name_key as _key
 from onboarding.progress import Outcome
 from onboarding.store import InvalidInput, Store, UnknownWorkspace, _now
-from onboarding.store import _parse_time as _time
 from onboarding.sync_jobs import sync_db_path
 
 BUSY_TIMEOUT_SECONDS = 15.0

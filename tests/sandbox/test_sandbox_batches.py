@@ -127,3 +127,35 @@ def test_changes_show_in_every_reply_shape_after_pages_were_served(make_sandbox)
                                                 offset=SMALL["vendors"] - 1))))  # fmt: skip
     assert last[0]["RECORDNO"] == created and last[0]["NAME"] == "New Co"
     assert post(box.url, xml_page).status_code == 200
+
+
+def _changed_since(url: str, when: str, op: str = "greaterthanorequalto") -> list[str]:
+    filter_xml = f"<{op}><field>WHENMODIFIED</field><value>{when}</value></{op}>"
+    data = ok_data(call(url, query("VENDOR", ["RECORDNO"], filter_xml=filter_xml, pagesize=2000)))
+    return [r["RECORDNO"] for r in records(data)]
+
+
+def _changed_since_by_query_string(url: str, when: str, op: str = ">=") -> list[str]:
+    body = function(
+        f"<readByQuery><object>VENDOR</object><query>WHENMODIFIED {op} '{when}'</query>"
+        "<fields>RECORDNO</fields><pagesize>1000</pagesize></readByQuery>"
+    )
+    return [r["RECORDNO"] for r in records(ok_data(call(url, body)))]
+
+
+def test_changed_since_follows_every_change_and_matches_a_full_scan(make_sandbox):
+    # `query` answers "modified since" from an index; readByQuery's query string tests every record.
+    box = make_sandbox(vendors=3000, accounts=40)
+    when = "06/01/2025 00:00:00"
+    before = _changed_since(box.url, when)
+    assert before == _changed_since_by_query_string(box.url, when) and 0 < len(before) < 1000
+    assert _changed_since(box.url, when, "greaterthan") == _changed_since_by_query_string(box.url, when, ">")
+
+    untouched = next(n for n in range(1, 3001) if str(n) not in before)
+    box.update_record("ACME-DEMO", "VENDOR", untouched, {"NAME": "Touched"})
+    box.delete_record("ACME-DEMO", "VENDOR", int(before[0]))
+    created = box.create_record("ACME-DEMO", "VENDOR", {"VENDORID": "VNEW", "NAME": "New"})
+    after = _changed_since(box.url, when)
+    assert after == _changed_since_by_query_string(box.url, when)
+    assert str(untouched) in after and before[0] not in after and after[-1] == created
+    assert sorted(map(int, after)) == list(map(int, after))
