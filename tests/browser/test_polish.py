@@ -82,17 +82,19 @@ def _tab(context):
     return tab
 
 
-def _seed(tmp_path: Path, *names: str) -> list[int]:
-    """Workspaces with steps 1-5 ticked (top level), as a customer who did the Intacct side leaves them."""
+def _seed(tmp_path: Path, *names: str) -> list[str]:
+    """Workspaces with steps 1-5 ticked (top level), as a customer who did the Intacct side leaves them.
+
+    Returns each workspace's link reference (what `?ws=` carries), in order."""
     from tests.actors import LOCAL
 
     store = Store(tmp_path / "onboarding.db")
-    ids = []
+    refs = []
     for name in names:
         ws = store.create_workspace(name, actor=LOCAL)
         finish_steps(store, ws, plan="top")
-        ids.append(ws.id)
-    return ids
+        refs.append(ws.ref)
+    return refs
 
 
 def shot(page, name: str) -> None:
