@@ -34,7 +34,7 @@ from onboarding.mapping.draft import (
     Draft,
     Filters,
 )
-from onboarding.mapping.repository import MappingError, MappingStore
+from onboarding.mapping.repository import Coverage, MappingError, MappingStore
 from onboarding.steps import StepKey
 from onboarding.store import InvalidInput
 from onboarding.sync_jobs import current_job, sync_db_path
@@ -347,8 +347,23 @@ def _status(page: PageContext, draft: Draft) -> None:
         )
 
 
+def _coverage(draft: Draft) -> Coverage:
+    """The draft's coverage, counted again only when the draft changed.
+
+    Every change to a draft (a folded edit, a bulk action, a kept conflict, a reload) also moves the
+    grid to a new key, so the grid's counter tells whether this draft changed since it was counted.
+    """
+    keys = _Keys(draft.view.ws_id)
+    generation = st.session_state.get(keys.editor, 0)
+    cached = st.session_state.get(keys.coverage)
+    if cached is None or cached[0] is not draft or cached[1] != generation:
+        cached = (draft, generation, draft.coverage())
+        st.session_state[keys.coverage] = cached
+    return cached[2]
+
+
 def coverage_summary(draft: Draft) -> None:
-    coverage = draft.coverage()
+    coverage = _coverage(draft)
     cols = st.columns([1, 1, 1, 1, 1, 3])
     cols[0].metric("Mapped", f"{coverage.mapped:,}")
     cols[1].metric("Excluded", f"{coverage.excluded:,}")
