@@ -31,3 +31,4 @@ bench: $(VENV)/.installed
 	$(PY) bench/sync_bench.py
 	$(PY) bench/suggest_eval.py
 	$(PY) bench/suggest_bench.py
+	$(PY) bench/mapping_bench.py

@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import sqlite3
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import streamlit as st
 
@@ -50,6 +50,8 @@ class PageContext:
     # Who acts on this page: every change a page makes is recorded against this identity.
     actor: Identity
     platform_problem: str = ""
+    # Answers of may() in this run: views ask the same question several times, each a database read.
+    _answers: dict[Action, bool] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def ws_id(self) -> int:
@@ -57,7 +59,9 @@ class PageContext:
 
     def may(self, action: Action) -> bool:
         """Whether the acting identity may do `action` on this page's workspace (views ask before drawing)."""
-        return self.store.may(action, self.ws_id)
+        if action not in self._answers:
+            self._answers[action] = self.store.may(action, self.ws_id)
+        return self._answers[action]
 
     @property
     def my_progress(self) -> StepProgress:

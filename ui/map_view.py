@@ -11,9 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+import pandas as pd
 import streamlit as st
 
 import intacct.sync
+from onboarding.access import Action
 from onboarding.identity import Identity
 from onboarding.mapping import actions
 from onboarding.mapping.checks import KIND_LABELS, ProblemKind, Severity
@@ -32,7 +34,7 @@ from onboarding.mapping.draft import (
     Draft,
     Filters,
 )
-from onboarding.mapping.repository import MappingError, MappingStore
+from onboarding.mapping.repository import Coverage, MappingError, MappingStore
 from onboarding.steps import StepKey
 from onboarding.store import InvalidInput
 from onboarding.sync_jobs import current_job, sync_db_path
@@ -97,13 +99,17 @@ def _reload(mapping: MappingStore, ws_id: int) -> Draft:
     return draft
 
 
-def current_draft(mapping: MappingStore, ws_id: int) -> Draft:
-    """This session's draft; re-read when someone saved or a sync ran, unless it holds unsaved edits."""
+def current_draft(mapping: MappingStore, ws_id: int, *, editable: bool = True) -> Draft:
+    """This session's draft; re-read when someone saved or a sync ran, unless it holds unsaved edits.
+
+    A session that may not edit never folds grid edits in, so its draft always shows what is saved.
+    """
     keys = _Keys(ws_id)
     draft: Draft | None = st.session_state.get(keys.draft)
     if draft is None:
         return _reload(mapping, ws_id)
-    _fold_leftover(ws_id, draft)  # before any reload, so edits already made are never dropped
+    if editable:
+        _fold_leftover(ws_id, draft)  # before any reload, so edits already made are never dropped
     if not draft.dirty and st.session_state.get(keys.stamp) != _stamp(mapping, ws_id):
         return _reload(mapping, ws_id)
     return draft
@@ -134,7 +140,12 @@ def _filters(ws_id: int) -> Filters:
 
 
 def _shown(draft: Draft, ws_id: int) -> list[str]:
-    return list(draft.table.index[draft.mask(_filters(ws_id))])
+    return _visible(draft, draft.mask(_filters(ws_id)))
+
+
+def _visible(draft: Draft, mask: pd.Series) -> list[str]:
+    # tolist() reads the account numbers in one go; list() walks them one Arrow scalar at a time.
+    return draft.table.index[mask].tolist()
 
 
 # -- callbacks ------------------------------------------------------------------------------------
@@ -336,8 +347,23 @@ def _status(page: PageContext, draft: Draft) -> None:
         )
 
 
+def _coverage(draft: Draft) -> Coverage:
+    """The draft's coverage, counted again only when the draft changed.
+
+    Every change to a draft (a folded edit, a bulk action, a kept conflict, a reload) also moves the
+    grid to a new key, so the grid's counter tells whether this draft changed since it was counted.
+    """
+    keys = _Keys(draft.view.ws_id)
+    generation = st.session_state.get(keys.editor, 0)
+    cached = st.session_state.get(keys.coverage)
+    if cached is None or cached[0] is not draft or cached[1] != generation:
+        cached = (draft, generation, draft.coverage())
+        st.session_state[keys.coverage] = cached
+    return cached[2]
+
+
 def coverage_summary(draft: Draft) -> None:
-    coverage = draft.coverage()
+    coverage = _coverage(draft)
     cols = st.columns([1, 1, 1, 1, 1, 3])
     cols[0].metric("Mapped", f"{coverage.mapped:,}")
     cols[1].metric("Excluded", f"{coverage.excluded:,}")
@@ -436,19 +462,21 @@ def _fold_leftover(ws_id: int, draft: Draft) -> None:
         st.session_state[keys.editor] = st.session_state.get(keys.editor, 0) + 1
 
 
-def _editor(ws_id: int, draft: Draft, shown: list[str]) -> None:
+def _editor(ws_id: int, draft: Draft, mask: pd.Series, shown: list[str], editable: bool) -> None:
     keys = _Keys(ws_id)
     st.session_state[keys.shown] = shown
-    frame = draft.table.loc[shown, list(COLUMNS)].reset_index(drop=True)
+    # Selecting by the mask, not by the shown labels: looking 20,000 labels up again cost a tenth of a rerun.
+    frame = draft.table.loc[mask, list(COLUMNS)].reset_index(drop=True)
     editor_key = f"map{ws_id}:grid{st.session_state.get(keys.editor, 0)}"
     st.data_editor(
         frame,
         key=editor_key,
-        on_change=guarded(_fold),
-        args=(ws_id, editor_key),
+        on_change=guarded(_fold) if editable else None,
+        args=(ws_id, editor_key) if editable else None,
         hide_index=True,
         num_rows="fixed",
-        disabled=[c for c in COLUMNS if c not in EDITABLE],
+        # Read-only is the whole grid, so someone who may not edit never sees an editable cell.
+        disabled=True if not editable else [c for c in COLUMNS if c not in EDITABLE],
         column_config={
             ACCOUNT: st.column_config.TextColumn(pinned=True, width=ACCOUNT_WIDTH),
             TITLE: st.column_config.TextColumn(width=TITLE_WIDTH),
@@ -492,6 +520,8 @@ def _conflicts(page: PageContext) -> None:
 
 
 def _actions(page: PageContext, draft: Draft) -> None:
+    if not page.may(Action.MAP_EDIT):
+        return
     pending = len(draft.changes())
     left, middle, right, _ = st.columns([1, 1, 1, 2])
     left.button(
@@ -510,6 +540,8 @@ def _actions(page: PageContext, draft: Draft) -> None:
         on_click=guarded(_discard),
         args=(page,),
     )
+    if not page.may(Action.SUBMIT):
+        return
     right.button(
         "Submit for review",
         key=f"map{page.ws_id}:submit",
@@ -524,28 +556,55 @@ def _actions(page: PageContext, draft: Draft) -> None:
 
 
 def _files(page: PageContext, draft: Draft) -> None:
+    editable, exportable = page.may(Action.MAP_EDIT), page.may(Action.EXPORT)
+    if not (editable or exportable):
+        return
+    with st.expander("Export or import as CSV" if editable else "Export as CSV", icon=":material/download:"):
+        if exportable:
+            _download(page, draft)
+        if editable:
+            _import_widgets(page)
+
+
+def _saved_csv(page: PageContext, draft: Draft) -> bytes:
+    """The saved mapping as CSV, written once per saved view rather than on every rerun.
+
+    Building it for 20,000 accounts took half of each rerun, and it only changes when the draft is
+    re-read (after a save, an import, a category change or a sync).
+    """
+    key = _Keys(page.ws_id).csv
+    cached = st.session_state.get(key)
+    if cached is None or cached[0] is not draft.view:
+        cached = (draft.view, actions.export_mapping_csv(draft.view, actor=acting(page)))
+        st.session_state[key] = cached
+    return cached[1]
+
+
+def _download(page: PageContext, draft: Draft) -> None:
+    st.download_button(
+        "Download the mapping (CSV)",
+        data=_saved_csv(page, draft),
+        file_name=f"mapping-{page.ws_id}-rev{draft.revision}.csv",
+        mime="text/csv",
+        key=_Keys(page.ws_id).download,
+        icon=":material/download:",
+        help="The saved mapping: account number, title, category, use in Routable, note.",
+    )
+
+
+def _import_widgets(page: PageContext) -> None:
     keys = _Keys(page.ws_id)
-    with st.expander("Export or import as CSV", icon=":material/download:"):
-        st.download_button(
-            "Download the mapping (CSV)",
-            data=actions.export_mapping_csv(draft.view, actor=acting(page)),
-            file_name=f"mapping-{page.ws_id}-rev{draft.revision}.csv",
-            mime="text/csv",
-            key=keys.download,
-            icon=":material/download:",
-            help="The saved mapping: account number, title, category, use in Routable, note.",
+    st.file_uploader("CSV file to import", type=["csv"], key=keys.upload)
+    st.button("Import", key=keys.do_import, on_click=guarded(_import), args=(page,))
+    found = st.session_state.get(keys.import_problems)
+    if found:
+        problems, total = found
+        st.dataframe(
+            [{"Row": p.row or "", "Column": p.column, "Problem": p.message} for p in problems],
+            hide_index=True,
         )
-        st.file_uploader("CSV file to import", type=["csv"], key=keys.upload)
-        st.button("Import", key=keys.do_import, on_click=guarded(_import), args=(page,))
-        found = st.session_state.get(keys.import_problems)
-        if found:
-            problems, total = found
-            st.dataframe(
-                [{"Row": p.row or "", "Column": p.column, "Problem": p.message} for p in problems],
-                hide_index=True,
-            )
-            if total > len(problems):
-                st.caption(f"… and {total - len(problems)} more.")
+        if total > len(problems):
+            st.caption(f"… and {total - len(problems)} more.")
 
 
 def _categories(page: PageContext, draft: Draft) -> None:
@@ -556,6 +615,8 @@ def _categories(page: PageContext, draft: Draft) -> None:
             for c in draft.view.categories
         ]
         st.dataframe(listed, hide_index=True, height=240)
+        if not page.may(Action.MAP_EDIT):
+            return
         add, change = st.columns(2)
         with add:
             st.text_input("New category", key=keys.cat_new)
@@ -587,7 +648,8 @@ def _categories(page: PageContext, draft: Draft) -> None:
 
 def render_map(page: PageContext) -> None:
     mapping = mapping_store(page)
-    draft = current_draft(mapping, page.ws_id)
+    editable = page.may(Action.MAP_EDIT)
+    draft = current_draft(mapping, page.ws_id, editable=editable)
     with st.container():
         _show_flash(page.ws_id)
     if not draft.view.rows:
@@ -606,14 +668,22 @@ def render_map(page: PageContext) -> None:
     with st.container():
         _problem_list(page.ws_id, draft)
     _filter_widgets(page.ws_id)
-    shown = _shown(draft, page.ws_id)
-    _bulk_widgets(page.ws_id, draft, len(shown))
+    mask = draft.mask(_filters(page.ws_id))
+    shown = _visible(draft, mask)
+    if editable:
+        _bulk_widgets(page.ws_id, draft, len(shown))
+    else:
+        st.caption(
+            ":material/visibility: You can read and export this mapping; changing it is up to the customer "
+            "admin or the implementation manager."
+        )
     st.caption(
         f"{len(shown):,} of {len(draft.table):,} accounts shown. Suggested categories stay suggestions "
         "until someone accepts them."
     )
-    _editor(page.ws_id, draft, shown)
+    _editor(page.ws_id, draft, mask, shown, editable)
     _actions(page, draft)
-    _conflicts(page)
+    if editable:
+        _conflicts(page)
     _files(page, draft)
     _categories(page, draft)

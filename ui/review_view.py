@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from onboarding.access import Action
 from onboarding.mapping import actions
 from onboarding.mapping.checks import Severity
 from onboarding.mapping.exports import diff_csv
@@ -129,6 +130,13 @@ def _diff(page: PageContext, mapping: MappingStore, version: Version) -> int:
 
 
 def _decide(page: PageContext, version: Version, has_errors: bool) -> None:
+    may_approve, may_send_back = page.may(Action.APPROVE), page.may(Action.SEND_BACK)
+    if not (may_approve or may_send_back):
+        st.caption(
+            ":material/gavel: Approving or sending back this version is for the finance reviewer or the "
+            "implementation manager; you can read it and download its files here."
+        )
+        return
     st.subheader("Your decision")
     actor = acting(page)
     if not actor.verified:
@@ -137,31 +145,41 @@ def _decide(page: PageContext, version: Version, has_errors: bool) -> None:
             "as not checked by a second person."
         )
     left, right = st.columns(2)
-    with left:
-        st.text_area("Comment (optional)", key=_key(page, "approve_comment"), height=90)
-        st.button(
-            "Approve this version",
-            type="primary",
-            icon=":material/verified:",
-            disabled=has_errors,
-            key=_key(page, "approve"),
-            on_click=guarded(_approve),
-            args=(page, version.number),
-            help="Refused while any error remains." if has_errors else None,
-        )
-        if has_errors:
-            st.caption("Errors remain, so this version cannot be approved. Send it back with what to fix.")
-    with right:
-        st.text_area(
-            "What needs to change (required to send back)", key=_key(page, "send_back_comment"), height=90
-        )
-        st.button(
-            "Send back",
-            icon=":material/undo:",
-            key=_key(page, "send_back"),
-            on_click=guarded(_send_back),
-            args=(page, version.number),
-        )
+    if may_approve:
+        with left:
+            _approve_widgets(page, version, has_errors)
+    if may_send_back:
+        with right:
+            _send_back_widgets(page, version)
+
+
+def _approve_widgets(page: PageContext, version: Version, has_errors: bool) -> None:
+    st.text_area("Comment (optional)", key=_key(page, "approve_comment"), height=90)
+    st.button(
+        "Approve this version",
+        type="primary",
+        icon=":material/verified:",
+        disabled=has_errors,
+        key=_key(page, "approve"),
+        on_click=guarded(_approve),
+        args=(page, version.number),
+        help="Refused while any error remains." if has_errors else None,
+    )
+    if has_errors:
+        st.caption("Errors remain, so this version cannot be approved. Send it back with what to fix.")
+
+
+def _send_back_widgets(page: PageContext, version: Version) -> None:
+    st.text_area(
+        "What needs to change (required to send back)", key=_key(page, "send_back_comment"), height=90
+    )
+    st.button(
+        "Send back",
+        icon=":material/undo:",
+        key=_key(page, "send_back"),
+        on_click=guarded(_send_back),
+        args=(page, version.number),
+    )
 
 
 def _approved_files(page: PageContext, mapping: MappingStore, version: Version) -> None:
