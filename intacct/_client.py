@@ -25,6 +25,7 @@ import uuid
 from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Literal, Protocol
@@ -241,6 +242,22 @@ class IntacctClient:
             raise ValueError("max_in_flight must be at least 1")
         self._max_in_flight = value
         self._in_flight = threading.BoundedSemaphore(value) if value else None
+
+    @contextmanager
+    def lend_slot(self, timeout: float = 60.0) -> Iterator[None]:
+        """Keep one of this client's request slots free for someone else while the block runs.
+
+        A caller outside this client (an interactive sign-in while a sync runs) talks to the same
+        company; holding one slot here keeps the two together within the company's allowance. Waits for
+        a request under way to finish, at most ``timeout`` seconds; with no cap there is nothing to lend.
+        """
+        gate = self._in_flight
+        held = gate is not None and gate.acquire(timeout=timeout)
+        try:
+            yield
+        finally:
+            if held:
+                gate.release()
 
     def __repr__(self) -> str:
         return f"IntacctClient(sender_id={self.sender_id!r}, endpoint={self.endpoint!r})"

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass
 
 from onboarding.steps import MENU_COMPANY_INFO
 
@@ -160,3 +161,38 @@ def _has_invisible(value: str) -> bool:
         if category == "Zs" and char != " ":
             return True
     return False
+
+
+@dataclass(frozen=True)
+class FormFix:
+    """A correction the app can make for the user: `label` names it on a button, `values` are the new
+    contents of the fields it changes (field name -> value)."""
+
+    label: str
+    values: dict[str, str]
+
+
+def suggest_fixes(
+    company_id: str | None, entity_id: str | None, user_id: str | None, *, entity_field: bool = True
+) -> dict[str, FormFix]:
+    """Field name -> the one-click fix for mistakes with a single obvious correction.
+
+    Only unambiguous cases get one: spaces around an ID (never inside it), and one | in the Company ID
+    when there is an Entity ID field (``entity_field``) and it is free to take the part after it.
+    Passwords are never touched: a space may be part of one, and a password is never sent back to the
+    page.
+    """
+    fixes: dict[str, FormFix] = {}
+    company, entity, user = company_id or "", entity_id or "", user_id or ""
+    if entity_field and company.count("|") == 1 and not entity.strip():
+        before, after = (part.strip() for part in company.split("|"))
+        if before and after:
+            fixes[FIELD_COMPANY] = FormFix(
+                "Split it: the part before | as Company ID, the part after as Entity ID",
+                {FIELD_COMPANY: before, FIELD_ENTITY: after},
+            )
+    for field, value in ((FIELD_COMPANY, company), (FIELD_ENTITY, entity), (FIELD_USER, user)):
+        if field not in fixes and value.strip() and _edge_space(value) and not _has_invisible(value):
+            label = f"Remove the spaces around the {FIELD_LABELS[field]}"
+            fixes[field] = FormFix(label, {field: value.strip()})
+    return fixes

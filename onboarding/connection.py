@@ -7,13 +7,20 @@ event happens here so that the page stays thin and the behaviour is testable wit
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from intacct import errors
-from onboarding import progress
+from onboarding import gateway_slots, progress
 from onboarding.access import Action
-from onboarding.connect_form import FIELD_LABELS, FIELD_PASSWORD, check_connection_form
+from onboarding.connect_form import (
+    FIELD_LABELS,
+    FIELD_PASSWORD,
+    FormFix,
+    check_connection_form,
+    suggest_fixes,
+)
 from onboarding.diagnosis import Diagnosis, diagnose
 from onboarding.identity import Identity
 from onboarding.preflight import PreflightCheck, preflight_passed, survey_connection
@@ -47,6 +54,14 @@ class ConnectOutcome:
     entity_id: str = ""  # "" means top level
     # Connected at top level of a multi-entity company although the plan is to connect at one entity.
     needs_entity: bool = False
+    # The attempt failed but changed nothing: the saved connection that worked before still works.
+    kept_connection: bool = False
+    # A sync of this company was running, so the sign-in shared its request slots.
+    shared_with_sync: bool = False
+    # One-click corrections for field errors (field -> fix), offered next to the message.
+    fixes: dict[str, FormFix] = field(default_factory=dict)
+    # A password was typed for this attempt: the page empties its field afterwards, and says so.
+    password_cleared: bool = False
 
     @property
     def ready(self) -> bool:
@@ -70,20 +85,32 @@ def connect_workspace(
     password: str | None,
     *,
     actor: Identity,
+    known_entities: Sequence[dict] = (),
 ) -> ConnectOutcome:
-    """Validate, sign in, and on success save the connection (password None or "" reuses the stored one).
+    """Validate, sign in, and on success save the connection.
 
-    Whatever the attempt proves is written in one transaction at the end: the saved settings, the
-    connection status, every step it decides and the audit entries.
+    With a connection saved, a blank Company ID, user ID or password keeps the saved value. A refused
+    update of a working connection, and any "busy" or network answer, change nothing that was saved:
+    only a real refusal of the saved details themselves flags steps for attention. Whatever the attempt
+    proves is written in one transaction at the end: the saved settings, the connection status, every
+    step it decides and the audit entries. ``known_entities`` are the entities a top-level sign-in
+    listed earlier; a refused entity names them.
     """
     require_on(store, Action.CONNECT, ws_id)
     workspace = store.get_workspace(ws_id)
     if workspace is None:
         raise UnknownWorkspace(ws_id)
-    company_id = company_id or ""
+    saved_plain = store.get_connection(ws_id)
+    company_id = company_id or (saved_plain.company_id if saved_plain else "")
     entity_id = entity_id or ""
-    user_id = user_id or ""
+    user_id = user_id or (saved_plain.user_id if saved_plain else "")
     typed_password = password or None
+    working = saved_plain is not None and saved_plain.status == "connected"
+    updating = working and (
+        typed_password is not None
+        or (company_id, entity_id, user_id)
+        != (saved_plain.company_id, saved_plain.entity_id, saved_plain.user_id)
+    )
 
     effective_password = typed_password
     if effective_password is None:
@@ -108,47 +135,79 @@ def connect_workspace(
         store.record_event(
             ws_id, "connect_form_rejected", f"Connection form needs corrections: {fields}", actor=actor
         )
-        return ConnectOutcome(False, field_errors=problems, company_id=company_id, entity_id=entity_id)
+        return ConnectOutcome(
+            False,
+            field_errors=problems,
+            company_id=company_id,
+            entity_id=entity_id,
+            fixes=suggest_fixes(company_id, entity_id, user_id, entity_field=workspace.plan != "top"),
+            kept_connection=working,
+            password_cleared=typed_password is not None,
+        )
 
     level = f"entity {entity_id}" if entity_id else "top level"
     log.info("workspace %s: signing in to company %s (%s) as %s", ws_id, company_id, level, user_id)
     client = platform.client(**INTERACTIVE_CLIENT_OPTIONS)
     try:
-        try:
-            session = client.login(company_id, user_id, effective_password, entity_id=entity_id or None)
-        except errors.IntacctError as exc:
-            diagnosis = diagnose(exc, sender_id=platform.sender_id, entity_id=entity_id)
-            failed = ConnectionChange("failed", diagnosis.title)
-            store.apply(
-                ws_id,
-                lambda now: progress.connect_failed(now, diagnosis, actor=actor).with_connection(failed),
-            )
-            return ConnectOutcome(False, diagnosis=diagnosis, company_id=company_id, entity_id=entity_id)
+        with gateway_slots.interactive_slot(client, company_id) as shared:
+            try:
+                session = client.login(company_id, user_id, effective_password, entity_id=entity_id or None)
+            except errors.IntacctError as exc:
+                diagnosis = diagnose(
+                    exc,
+                    sender_id=platform.sender_id,
+                    entity_id=entity_id,
+                    known_entities=[e["LOCATIONID"] for e in known_entities if e.get("LOCATIONID")],
+                )
+                kept = _record_failure(
+                    store, ws_id, diagnosis, working=working, updating=updating, actor=actor
+                )
+                return ConnectOutcome(
+                    False,
+                    diagnosis=diagnosis,
+                    company_id=company_id,
+                    entity_id=entity_id,
+                    kept_connection=kept,
+                    shared_with_sync=shared,
+                    password_cleared=typed_password is not None,
+                )
 
-        settings = saved_settings(company_id, entity_id, user_id, typed_password, vault)
-        signed_in = ConnectionChange("connected", f"Signed in to {company_id} at {level}", settings)
+            settings = saved_settings(company_id, entity_id, user_id, typed_password, vault)
+            signed_in = ConnectionChange("connected", f"Signed in to {company_id} at {level}", settings)
 
-        def connected(now: Snapshot) -> Outcome:
-            outcome = progress.connected(
-                now, company_id=company_id, level=level, user_id=user_id, actor=actor
-            )
-            return outcome.with_connection(signed_in, connection_saved_entry(settings))
+            def connected(now: Snapshot) -> Outcome:
+                outcome = progress.connected(
+                    now, company_id=company_id, level=level, user_id=user_id, actor=actor
+                )
+                return outcome.with_connection(signed_in, connection_saved_entry(settings))
 
-        entities: list[dict] = []
-        try:
-            # One round trip after sign-in: the entity list (top level only) and every access check.
-            entities, checks = survey_connection(
-                session, workspace.security_model, with_entities=not entity_id
-            )
-        except errors.IntacctError as exc:
-            diagnosis = diagnose(exc, sender_id=platform.sender_id, entity_id=entity_id)
-            store.apply(
-                ws_id,
-                lambda now: _then(now, connected, progress.preflight_stopped, diagnosis.title, actor=actor),
-            )
-            return ConnectOutcome(
-                True, diagnosis=diagnosis, entities=entities, company_id=company_id, entity_id=entity_id
-            )
+            entities: list[dict] = []
+            try:
+                # One round trip after sign-in: the entity list (top level only) and every access check.
+                entities, checks = survey_connection(
+                    session, workspace.security_model, with_entities=not entity_id
+                )
+            except errors.IntacctError as exc:
+                diagnosis = diagnose(exc, sender_id=platform.sender_id, entity_id=entity_id)
+                store.apply(
+                    ws_id,
+                    lambda now: _then(
+                        now,
+                        connected,
+                        progress.preflight_stopped,
+                        diagnosis.title,
+                        retryable=diagnosis.retryable,
+                        actor=actor,
+                    ),
+                )
+                return ConnectOutcome(
+                    True,
+                    diagnosis=diagnosis,
+                    entities=entities,
+                    company_id=company_id,
+                    entity_id=entity_id,
+                    shared_with_sync=shared,
+                )
     finally:
         client.close()
 
@@ -166,7 +225,26 @@ def connect_workspace(
         company_id=company_id,
         entity_id=entity_id,
         needs_entity=needs_entity,
+        shared_with_sync=shared,
     )
+
+
+def _record_failure(
+    store: Store, ws_id: int, diagnosis: Diagnosis, *, working: bool, updating: bool, actor: Identity
+) -> bool:
+    """Record a refused sign-in; returns True when the saved, working connection was left as it was."""
+    if diagnosis.retryable or updating:
+        # A busy gateway or a network blip proves nothing about the details, and a refused change
+        # proves nothing about the saved ones that still work: every saved state stays as it is.
+        store.apply(
+            ws_id, lambda now: progress.connect_not_applied(now, diagnosis, updating=updating, actor=actor)
+        )
+        return working
+    failed = ConnectionChange("failed", diagnosis.title)
+    store.apply(
+        ws_id, lambda now: progress.connect_failed(now, diagnosis, actor=actor).with_connection(failed)
+    )
+    return False
 
 
 def _then(now: Snapshot, first, second, *args, **kwargs) -> Outcome:
@@ -183,12 +261,22 @@ def choose_entity(
     entity_id: str | None,
     *,
     actor: Identity,
+    known_entities: Sequence[dict] = (),
 ) -> ConnectOutcome:
     """Sign in again at the chosen entity ("" or None for top level) with the saved credentials."""
     require_on(store, Action.CONNECT, ws_id)
     saved = _saved_connection(store, vault, ws_id)
     return connect_workspace(
-        store, vault, platform, ws_id, saved.company_id, entity_id, saved.user_id, None, actor=actor
+        store,
+        vault,
+        platform,
+        ws_id,
+        saved.company_id,
+        entity_id,
+        saved.user_id,
+        None,
+        actor=actor,
+        known_entities=known_entities,
     )
 
 

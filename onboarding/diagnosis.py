@@ -6,6 +6,8 @@ texts are ours; the server's code is kept only as a reference to quote to suppor
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 from intacct import errors
@@ -35,17 +37,23 @@ class Diagnosis:
     copy_value: str = ""
     # The control IDs of the failed request and function, which support can look up.
     support_reference: str = ""
+    # Intacct's own words for this failure, quoted next to the code for support: one code (XL03000006)
+    # covers many different refusals, and the text is what tells them apart.
+    server_text: str = ""
 
     @property
     def step_title(self) -> str | None:
         return step(self.step_key).title if self.step_key else None
 
 
-def support_line(diagnosis: Diagnosis) -> str:
-    """What to quote to support: the Intacct error code and the request's references ("" if none)."""
+def support_line(diagnosis: Diagnosis, mask: Callable[[str], str] = str) -> str:
+    """What to quote to support: the Intacct error code, Intacct's own words and the request's references
+    ("" if none). `mask` hides IDs inside Intacct's text while the screen is shared."""
     parts = []
     if diagnosis.code:
         parts.append(f"Intacct error code, for support: {diagnosis.code}")
+        if diagnosis.server_text:
+            parts.append(f"Intacct said: “{mask(diagnosis.server_text)}”")
     if diagnosis.support_reference:
         parts.append(
             f"reference: {diagnosis.support_reference}"
@@ -56,14 +64,68 @@ def support_line(diagnosis: Diagnosis) -> str:
 
 
 def diagnose(
-    error: errors.IntacctError, *, sender_id: str = SENDER_ID, entity_id: str | None = None
+    error: errors.IntacctError,
+    *,
+    sender_id: str = SENDER_ID,
+    entity_id: str | None = None,
+    known_entities: Sequence[str] = (),
 ) -> Diagnosis:
-    """Map a client error to the step to revisit. entity_id is what the user typed, if anything."""
-    found = _diagnose(error, sender_id, entity_id)
-    return replace(found, support_reference=getattr(error, "support_reference", "") or "")
+    """Map a client error to the step to revisit, keeping Intacct's own code and text for support.
+
+    entity_id is what the user typed, if anything; known_entities are the company's entities as a
+    top-level sign-in listed them, if one did.
+    """
+    return replace(
+        _diagnose(error, sender_id=sender_id, entity_id=entity_id, known_entities=known_entities),
+        server_text=_server_text(error),
+        support_reference=getattr(error, "support_reference", "") or "",
+    )
 
 
-def _diagnose(error: errors.IntacctError, sender_id: str, entity_id: str | None) -> Diagnosis:
+_SUPPORT_ID = re.compile(r"\s*\[Support ID:[^\]]*\]")
+
+
+def _server_text(error: errors.IntacctError) -> str:
+    """The most specific text Intacct gave, without its opaque support trace."""
+    text = getattr(error, "description2", "") or getattr(error, "description", "") or ""
+    return _SUPPORT_ID.sub("", text).strip()
+
+
+def _entity_diagnosis(code: str, entity_id: str | None, known_entities: Sequence[str]) -> Diagnosis:
+    listed = ", ".join(known_entities)
+    if entity_id:
+        what = (
+            f"Intacct did not accept the Entity ID {entity_id}: it does not exist in this company, or "
+            "the Web Services user may not use it."
+        )
+        if listed:
+            fix = (
+                f"This company's entities are {listed} (listed by Intacct at the last top-level sign-in). "
+                f"Use one of them, and check that the Web Services user has access to it ({MENU_WS_USERS}, "
+                "its entity tab). Or clear the Entity ID to connect at top level."
+            )
+        else:
+            fix = (
+                f"Compare the Entity ID with the list under {MENU_ENTITIES} and check that the Web Services "
+                f"user has access to that entity ({MENU_WS_USERS}, its entity tab). Or clear the Entity ID "
+                "to connect at top level."
+            )
+        return Diagnosis(StepKey.IDS, "Intacct refused the entity", what, fix, code)
+    what = (
+        "This Web Services user is limited to certain entities, so Intacct does not let it connect at "
+        "top level."
+    )
+    among = f" ({listed}, as Intacct listed them at the last top-level sign-in)" if listed else ""
+    fix = (
+        f"Enter one of the entities this user may use in the Entity ID field{among}. Or, for a top-level "
+        f"connection, remove the user's entity restriction under {MENU_WS_USERS}."
+    )
+    return Diagnosis(StepKey.IDS, "This user may only connect to certain entities", what, fix, code)
+
+
+def _diagnose(
+    error: errors.IntacctError, *, sender_id: str, entity_id: str | None, known_entities: Sequence[str]
+) -> Diagnosis:
     code = getattr(error, "code", "") or ""
     # Subclasses before their bases: RateLimitError is a ServerError.
     if isinstance(error, errors.SenderNotAuthorizedError):
@@ -92,23 +154,7 @@ def _diagnose(error: errors.IntacctError, sender_id: str, entity_id: str | None)
             code,
         )
     if isinstance(error, errors.EntityError):
-        if entity_id:
-            what = "The Entity ID you entered does not exist in this company, or the user may not use it."
-        else:
-            what = (
-                "The sign-in worked only up to the entity check: this user is limited to certain "
-                "entities, so it cannot connect at top level."
-            )
-        return Diagnosis(
-            StepKey.IDS,
-            "Intacct refused the entity",
-            what,
-            f"Compare the Entity ID with the list under {MENU_ENTITIES}, or leave it blank to connect at "
-            f"top level. For a top-level connection the Web Services user ({MENU_WS_USERS}) must not be "
-            "restricted to particular entities; for an entity-level connection it needs access to that "
-            "entity.",
-            code,
-        )
+        return _entity_diagnosis(code, entity_id, known_entities)
     if isinstance(error, errors.PermissionDeniedError):
         obj = getattr(error, "object", "") or ""
         label = OBJECT_LABELS.get(obj, obj or "some data")

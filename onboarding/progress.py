@@ -279,11 +279,28 @@ def preflight_checked(
     return draft.outcome()
 
 
-def preflight_stopped(now: Snapshot, reason: str, *, actor: Identity) -> Outcome:
-    """Signed in, but Intacct stopped the permission check itself (an outage, a lost session)."""
+def preflight_stopped(now: Snapshot, reason: str, *, actor: Identity, retryable: bool = False) -> Outcome:
+    """Signed in, but Intacct stopped the permission check itself (an outage, a lost session).
+
+    A `retryable` stop (Intacct busy, a network blip) says nothing about the permissions: logged only.
+    """
     draft = _Draft(now, actor)
     draft.log("preflight_failed", f"Permission check stopped: {reason}")
-    draft.set(StepKey.CONNECT, StepState.ATTENTION, reason)
+    if not retryable:
+        draft.set(StepKey.CONNECT, StepState.ATTENTION, reason)
+    return draft.outcome()
+
+
+def connect_not_applied(now: Snapshot, diagnosis: Diagnosis, *, updating: bool, actor: Identity) -> Outcome:
+    """A sign-in that proves nothing about the saved details: logged, and no step changes.
+
+    Either Intacct was busy or out of reach (the answer says nothing about the details), or new details
+    were refused while the saved ones still work (`updating`): the working connection stays as it was.
+    """
+    draft = _Draft(now, actor)
+    why = "new details refused" if updating and not diagnosis.retryable else "Intacct was busy or unreachable"
+    suffix = f" [{diagnosis.code}]" if diagnosis.code else ""
+    draft.log("connect_not_applied", f"Connection attempt not applied ({why}): {diagnosis.title}{suffix}")
     return draft.outcome()
 
 

@@ -32,6 +32,7 @@ _KIND_ACTIONS: dict[str, tuple[Action, ...]] = {
     "connection_saved": (Action.CONNECT,),
     "connected": (Action.CONNECT,),
     "connect_failed": (Action.CONNECT,),
+    "connect_not_applied": (Action.CONNECT,),
     "preflight": (Action.CONNECT,),
     "preflight_failed": (Action.CONNECT,),
     "sync": (Action.SYNC_START,),
@@ -203,6 +204,20 @@ class ScopedStore:
     def set_connection_status(self, ws_id: int, status: str, detail: str = "") -> None:
         self.require(Action.CONNECT, ws_id)
         self._store.set_connection_status(ws_id, status, detail)
+
+    # -- preferences ----------------------------------------------------------------------------
+
+    def _own(self, identity_key: str) -> str:
+        # Settings are personal: nobody reads or changes another person's, whatever their role.
+        if identity_key != self.identity.key:
+            raise PermissionError("a person's settings are their own")
+        return identity_key
+
+    def get_preference(self, identity_key: str, name: str) -> str | None:
+        return self._store.get_preference(self._own(identity_key), name)
+
+    def set_preference(self, identity_key: str, name: str, value: str) -> None:
+        self._store.set_preference(self._own(identity_key), name, value)
 
     # -- audit trail ----------------------------------------------------------------------------
 

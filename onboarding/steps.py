@@ -45,13 +45,23 @@ SECURITY_MODEL_HINT = (
 )
 
 # Menu paths in Intacct, kept in one place so the guidance, the checklist, the form messages and the
-# diagnosis all write them the same way.
-MENU_COMPANY_INFO = "Company › Setup › Company"
+# diagnosis all write them the same way. They use the names the customer's Intacct shows and Routable's
+# help article uses; where newer Intacct menus put the item elsewhere, NEWER_MENUS gives that path too.
+MENU_COMPANY_INFO = "Company › Setup › Company Information"
 MENU_ENTITIES = "Company › Setup › Entities"
-MENU_SUBSCRIPTIONS = "Company › Admin › Subscriptions"
-MENU_WS_AUTHORIZATIONS = "Company › Setup › Company › Edit › Security › Web Services authorizations"
-MENU_WS_USERS = "Company › Admin › Web Services users"
-MENU_ROLES = "Company › Admin › Roles"
+MENU_SUBSCRIPTIONS = "Company › Subscriptions › Subscribe & configure applications"
+MENU_WS_AUTHORIZATIONS = (
+    "Company › Setup › Company Information › Edit › Security › Web Services authorizations"
+)
+MENU_WS_USERS = "Company › Web Services Users"
+MENU_ROLES = "Company › Roles"
+
+NEWER_MENUS: dict[str, str] = {
+    MENU_COMPANY_INFO: "Company › Setup › Company",
+    MENU_SUBSCRIPTIONS: "Company › Admin › Subscriptions",
+    MENU_WS_USERS: "Company › Admin › Web Services users",
+    MENU_ROLES: "Company › Admin › Roles",
+}
 
 
 @dataclass(frozen=True)
@@ -255,7 +265,7 @@ STEPS: list[Step] = [
             ),
             ChecklistItem(
                 "user_settings",
-                "User type is Business and admin privileges are Full",
+                "User type is Business User and Admin privileges is Full",
                 "Fill in last name, first name and an email address too; Intacct requires them.",
                 menu_path=MENU_WS_USERS,
             ),

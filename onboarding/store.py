@@ -250,6 +250,13 @@ class Store:
             if "actor_key" not in db["events"].columns_dict:  # databases from before identities
                 db["events"].add_column("actor_key", str)
             db.conn.execute("CREATE INDEX IF NOT EXISTS events_by_workspace ON events(workspace_id, id)")
+            # A person's own settings (screen-share mode), keyed by Identity.key, not by browser tab.
+            db["preferences"].create(
+                {"identity_key": str, "name": str, "value": str, "updated_at": str},
+                pk=("identity_key", "name"),
+                not_null={"value"},
+                if_not_exists=True,
+            )
             db.conn.commit()
             self._refresh_name_keys(db.conn)
 
@@ -640,6 +647,25 @@ class Store:
                     conn, ws_id, "vault_rotated", "Stored password re-encrypted under a new key", actor
                 )
         return len(rows)
+
+    # -- preferences ----------------------------------------------------------------------------
+
+    def get_preference(self, identity_key: str, name: str) -> str | None:
+        """The value a person set for `name`, or None when they never set it."""
+        with self._db() as db:
+            row = db.conn.execute(
+                "SELECT value FROM preferences WHERE identity_key = ? AND name = ?", (identity_key, name)
+            ).fetchone()
+        return row[0] if row else None
+
+    def set_preference(self, identity_key: str, name: str, value: str) -> None:
+        with self._write() as conn:
+            conn.execute(
+                "INSERT INTO preferences (identity_key, name, value, updated_at) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT (identity_key, name) DO UPDATE SET value = excluded.value, "
+                "updated_at = excluded.updated_at",
+                (identity_key, name, value, _now()),
+            )
 
     # -- audit trail ----------------------------------------------------------------------------
 

@@ -25,7 +25,7 @@ import intacct.sync
 from intacct import errors
 from intacct.storage_faults import BUSY as STORAGE_BUSY
 from intacct.storage_faults import DAMAGED, FULL, describe, storage_fault
-from onboarding import progress
+from onboarding import gateway_slots, progress
 from onboarding.access import Action
 from onboarding.connection import NotConnectedError, open_session
 from onboarding.diagnosis import Diagnosis, diagnose
@@ -155,15 +155,16 @@ class SyncJob:
             message = _UNEXPECTED
         else:
             try:
-                report = intacct.sync.sync_objects(
-                    session,
-                    self.db_path,
-                    self._objects,
-                    concurrency=self._concurrency,
-                    incremental=not self._full,
-                    progress=self._set_progress,
-                    cancel=self._cancel,
-                )
+                with gateway_slots.syncing(session, self._concurrency):
+                    report = intacct.sync.sync_objects(
+                        session,
+                        self.db_path,
+                        self._objects,
+                        concurrency=self._concurrency,
+                        incremental=not self._full,
+                        progress=self._set_progress,
+                        cancel=self._cancel,
+                    )
                 status = report.status
                 advice = _advice(report, self._sender_id)
                 if report.exception is not None and "run" in advice:

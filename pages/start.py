@@ -3,6 +3,7 @@
 import streamlit as st
 
 from onboarding.steps import StepKey
+from ui import shortcut
 from ui.checklist import completion_note, render_checklist
 from ui.guard import page_heading, page_setup
 from ui.safe import friendly_errors
@@ -42,3 +43,5 @@ longer when the company has years of data; you can leave it running.
     )
     render_checklist(ctx)
     completion_note(ctx, StepKey.PLAN)
+    to_do = [key for key in shortcut.INTACCT_SIDE if ctx.progress[key].state == "todo"]
+    shortcut.offer(ctx.store, ctx.workspace, ctx.actor, to_do, key="shortcut_start")

@@ -34,8 +34,8 @@ with friendly_errors():
             "Connect step.",
             "Fill in **Last name**, **First name** and **Email address**. A shared finance mailbox works "
             "well, since Intacct emails the new user's password there.",
-            "Set **User type** to **Business** and **Admin privileges** to **Full**. Leave **Status** at "
-            "**Active**.",
+            "Set **User type** to **Business User** and **Admin privileges** to **Full**. Leave **Status** "
+            "at **Active**.",
             "Give it permission to read (part 2 below), then click **Save**.",
         ]
     )

@@ -19,15 +19,16 @@ from onboarding.password_check import unreadable_passwords
 from onboarding.platform import Platform, PlatformConfigError
 from onboarding.progress import StepState, unfinished_prerequisites
 from onboarding.scoped_store import ScopedStore
-from onboarding.steps import SENDER_ID, Step, step
+from onboarding.steps import SENDER_ID, STEPS, Step, StepKey, step
 from onboarding.store import StepProgress, Store, Workspace
 from onboarding.vault import Vault, VaultError
-from ui import sign_in, workspaces
+from ui import shortcut, sign_in, workspaces
 from ui.display import as_text, redact, shown
-from ui.nav import step_label, step_link
+from ui.nav import step_label, step_link, step_number
 from ui.resources import db_path, get_platform, get_store, get_vault
 from ui.safe import describe_for_log, report_refusal, report_unexpected
-from ui.sidebar import render_sidebar, screen_share_on
+from ui.screen_share import badge, screen_share_on
+from ui.sidebar import render_sidebar, step_links
 
 log = logging.getLogger("routable.ui")
 
@@ -180,12 +181,16 @@ def _setup(
         platform, platform_problem = _open_platform()
         workspace = workspaces.current_workspace(store)
         progress = store.get_progress(workspace.id) if workspace else None
-        render_sidebar(store, platform, workspace, progress, mode)
+        # The mapping editor loses edits on reruns it did not cause: no live sidebar there.
+        render_sidebar(store, platform, workspace, progress, mode, poll=step_key != StepKey.MAP)
         if platform_problem:
             st.sidebar.error(platform_problem, icon=":material/build:")
+        sharing = screen_share_on(store, actor)
+        if sharing:
+            badge()
         _warn_unreadable_passwords(store, vault, workspace)
         if workspace is None or progress is None:
-            workspaces.picker(store, actor)
+            workspaces.picker(store, actor, screen_share=sharing)
             st.stop()
         if action is not None:
             try:
@@ -201,6 +206,10 @@ def _setup(
         )
         if missing and not (ready_early is not None and ready_early(workspace.id, missing)):
             _explain_prerequisites(definition, missing)
+            elsewhere = step_key != StepKey.CONNECT
+            shortcut.offer(
+                store, workspace, actor, missing, key=f"shortcut_{step_key}", go_to_connect=elsewhere
+            )
             st.stop()
         return PageContext(
             store=store,
@@ -208,7 +217,7 @@ def _setup(
             platform=platform,
             workspace=workspace,
             progress=progress,
-            screen_share=screen_share_on(),
+            screen_share=sharing,
             step=definition,
             actor=actor,
             platform_problem=platform_problem,
@@ -226,6 +235,10 @@ def page_heading(ctx: PageContext, *, show_attention: bool = True) -> None:
     """
     st.title(ctx.step.title)
     st.caption(f"{step_label(ctx.step)} · {as_text(ctx.workspace.name)}")
+    # The sidebar hides behind an unlabelled arrow on a phone: the steps are one named tap away here too.
+    where = f"All steps · this is step {step_number(ctx.step.key)} of {len(STEPS)}"
+    with st.popover(where, icon=":material/list:"):
+        step_links(ctx.progress, ctx.workspace)
     st.write(ctx.step.summary)
     if show_attention:
         attention_banner(ctx)

@@ -4,12 +4,18 @@ from __future__ import annotations
 
 import streamlit as st
 
+from onboarding.steps import NEWER_MENUS
 from ui.guard import PageContext
 
 
 def menu_path(path: str, lead: str = "In Sage Intacct, go to") -> None:
-    """The exact menu path, set apart so it is easy to follow while clicking through Intacct."""
-    st.markdown(f"{lead} **{path}**.")
+    """The exact menu path, set apart so it is easy to follow while clicking through Intacct.
+
+    Where newer Intacct menus differ, both paths are given: customers see one or the other.
+    """
+    newer = NEWER_MENUS.get(path)
+    also = f" (in newer Intacct menus: **{newer}**)" if newer else ""
+    st.markdown(f"{lead} **{path}**{also}.")
 
 
 COPY_HINT = "point at the box and click the copy icon at its right"

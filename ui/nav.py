@@ -7,7 +7,9 @@ from streamlit.errors import StreamlitAPIException
 
 from onboarding.progress import StepState
 from onboarding.steps import STEPS, Step, step
+from onboarding.store import Workspace
 from ui.resources import PROJECT_ROOT
+from ui.workspaces import QUERY_PARAM
 
 STATE_LABELS = {StepState.TODO: "to do", StepState.DONE: "done", StepState.ATTENTION: "needs attention"}
 STATE_ICONS = {StepState.DONE: ":material/check_circle:", StepState.ATTENTION: ":material/error:"}
@@ -31,6 +33,12 @@ def build_pages() -> list[st.Page]:
     ]
     pages.append(st.Page(PROJECT_ROOT / TEAM_PAGE.page_file, title=TEAM_PAGE.title, icon=TEAM_PAGE.icon))
     return pages
+
+
+def workspace_link(workspace: Workspace | None = None) -> dict[str, str] | None:
+    """The query string that makes a step link land on the same workspace, also in a new tab."""
+    ref = workspace.ref if workspace is not None else st.query_params.get(QUERY_PARAM, "")
+    return {QUERY_PARAM: ref} if ref else None
 
 
 def step_number(step_key: str) -> int:
@@ -58,6 +66,8 @@ def step_link(
     text = label or step_label(definition)
     target = container if container is not None else st
     try:
-        target.page_link(definition.page_file, label=text, icon=icon or definition.icon)
+        target.page_link(
+            definition.page_file, label=text, icon=icon or definition.icon, query_params=workspace_link()
+        )
     except StreamlitAPIException:
         target.markdown(f":material/arrow_forward: **{text}** (open it from the step list in the sidebar)")

@@ -27,14 +27,20 @@ SUGGESTED_ROLE_NAME = "Routable read access"
 
 def permissions_table() -> None:
     """What the Web Services user must be able to read, straight from the preflight's own table."""
-    rows = "\n".join(
-        f"| {p.label} | {p.application} | {p.permission} | {RIGHTS} | "
-        f"{'Required' if p.required else 'If you use it'} | {p.purpose} |"
-        for p in PERMISSIONS.values()
-    )
-    st.markdown(
-        "| Data | Intacct application | Permission | Tick | Needed | Used for |\n"
-        "|---|---|---|---|---|---|\n" + rows
+    # A data table scrolls sideways on a narrow screen; a text table would cut its columns short.
+    st.dataframe(
+        [
+            {
+                "Data": p.label,
+                "Intacct application": p.application,
+                "Permission": p.permission,
+                "Tick": RIGHTS,
+                "Needed": "Required" if p.required else "If you use it",
+                "Used for": p.purpose,
+            }
+            for p in PERMISSIONS.values()
+        ],
+        hide_index=True,
     )
     notes = [p.note for p in PERMISSIONS.values() if p.note]
     if notes:

@@ -11,38 +11,14 @@ from onboarding.identity import Identity
 from onboarding.platform import Platform
 from onboarding.progress import StepState
 from onboarding.scoped_store import ScopedStore
-from onboarding.steps import STEPS
+from onboarding.steps import STEPS, StepKey
 from onboarding.store import StepProgress, Workspace
-from ui import workspaces
-from ui.nav import STATE_ICONS, STATE_LABELS, TEAM_PAGE
-from ui.safe import guarded
+from onboarding.sync_jobs import current_job
+from ui import screen_share, workspaces
+from ui.nav import STATE_ICONS, STATE_LABELS, TEAM_PAGE, workspace_link
+from ui.progress_view import sidebar_status
+from ui.resources import data_dir
 from ui.sign_in import who_am_i
-
-SCREEN_SHARE_KEY = "screen_share"
-_SCREEN_SHARE_WIDGET = "screen_share_toggle"
-
-
-def screen_share_on() -> bool:
-    return bool(st.session_state.get(SCREEN_SHARE_KEY, False))
-
-
-@guarded
-def _copy_screen_share() -> None:
-    st.session_state[SCREEN_SHARE_KEY] = bool(st.session_state.get(_SCREEN_SHARE_WIDGET))
-
-
-def _screen_share_toggle() -> None:
-    # Our own key outlives page switches; the widget's key is re-seeded from it on every run.
-    st.session_state[_SCREEN_SHARE_WIDGET] = screen_share_on()
-    st.toggle(
-        "Screen-share mode",
-        key=_SCREEN_SHARE_WIDGET,
-        on_change=_copy_screen_share,
-        help="Turn this on before sharing your screen: Company IDs and user IDs are partly hidden on "
-        "every page. Passwords are never shown, in either mode.",
-    )
-    if screen_share_on():
-        st.caption(":material/lock: IDs are partly hidden while you share your screen.")
 
 
 def _sandbox_banner(platform: Platform) -> None:
@@ -54,17 +30,49 @@ def _sandbox_banner(platform: Platform) -> None:
         )
 
 
-def _step_list(progress: dict[str, StepProgress]) -> None:
+SYNC_POLL_SECONDS = 2.0
+
+
+def _sync_status(ws_id: int) -> str | None:
+    job = current_job(data_dir(), ws_id)
+    return sidebar_status(job.snapshot() if job is not None else None)
+
+
+def _step_list(progress: dict[str, StepProgress], workspace: Workspace, poll: bool) -> None:
     st.markdown("**Your steps**")
+    if poll and _sync_status(workspace.id) is not None:
+        # A sync is running: redraw the list on its own until it ends, so "7. Sync · running, 45%"
+        # moves on every page (except where the caller said polling would disturb the page).
+        @st.fragment(run_every=SYNC_POLL_SECONDS)
+        def live_steps() -> None:
+            status = _sync_status(workspace.id)
+            _step_lines(progress, workspace, status)
+            if status is None:
+                st.rerun()  # the sync ended: the whole page again, with the new step states
+
+        live_steps()
+    else:
+        _step_lines(progress, workspace, _sync_status(workspace.id))
+
+
+def step_links(progress: dict[str, StepProgress], workspace: Workspace) -> None:
+    """The step list as links, each with its state (also shown outside the sidebar)."""
+    _step_lines(progress, workspace, _sync_status(workspace.id))
+
+
+def _step_lines(progress: dict[str, StepProgress], workspace: Workspace, sync_status: str | None) -> None:
     for number, definition in enumerate(STEPS, start=1):
         state = progress[definition.key].state if definition.key in progress else StepState.TODO
         label = f"{number}. {definition.nav_title} · {STATE_LABELS.get(state, state)}"
-        _page_link(definition.page_file, label, STATE_ICONS.get(state, definition.icon))
+        icon = STATE_ICONS.get(state, definition.icon)
+        if definition.key == StepKey.SYNC and sync_status is not None:
+            label, icon = f"{number}. {definition.nav_title} · {sync_status}", ":material/sync:"
+        _page_link(definition.page_file, label, icon, workspace_link(workspace))
 
 
-def _page_link(page_file: str, label: str, icon: str) -> None:
+def _page_link(page_file: str, label: str, icon: str, query_params: dict[str, str] | None = None) -> None:
     try:
-        st.page_link(page_file, label=label, icon=icon)
+        st.page_link(page_file, label=label, icon=icon, query_params=query_params)
     except StreamlitAPIException:
         # The page file runs without the app around it (see ui.nav.step_link): plain text instead.
         st.markdown(f"{icon} {label}")
@@ -76,22 +84,28 @@ def render_sidebar(
     workspace: Workspace | None,
     progress: dict[str, StepProgress] | None,
     mode: AccessMode = AccessMode.LOCAL,
+    *,
+    poll: bool = True,
 ) -> None:
+    """`poll` False keeps the sidebar still while a sync runs (pages with an editor that reruns upset)."""
     identity: Identity = store.identity
     with st.sidebar:
         st.markdown("### Routable × Sage Intacct")
         who_am_i(identity, mode)
+        sharing = screen_share.screen_share_on(store, identity)
         if workspace is not None:
-            workspaces.switcher(store, workspace)
+            workspaces.switcher(store, workspace, screen_share=sharing)
             if store.may(Action.CREATE_WORKSPACE):
                 with st.expander("Start a new customer workspace", expanded=False):
                     workspaces.creation_form(store, "workspace_create_sidebar", identity)
         if workspace is not None and progress is not None:
             st.divider()
-            _step_list(progress)
+            _step_list(progress, workspace, poll)
             if store.may(Action.INVITE_FINANCE_REVIEWER, workspace.id):
-                _page_link(TEAM_PAGE.page_file, TEAM_PAGE.title, TEAM_PAGE.icon)
+                _page_link(TEAM_PAGE.page_file, TEAM_PAGE.title, TEAM_PAGE.icon, workspace_link(workspace))
         st.divider()
-        _screen_share_toggle()
+        screen_share.toggle(store, identity)
+        if sharing:
+            screen_share.badge()
         if platform is not None:
             _sandbox_banner(platform)

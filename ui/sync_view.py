@@ -13,7 +13,7 @@ import streamlit as st
 
 import intacct.sync
 from intacct.storage_faults import DAMAGED
-from intacct.sync import Phase, SyncStatus
+from intacct.sync import SyncStatus
 from onboarding.access import Action
 from onboarding.diagnosis import support_line
 from onboarding.steps import StepKey
@@ -30,26 +30,19 @@ from onboarding.sync_jobs import (
 from ui.display import redact
 from ui.guard import PageContext
 from ui.nav import step_link
+from ui.progress_view import LABELS, duration, render_progress
 from ui.resources import data_dir
 from ui.safe import friendly_errors, guarded
 
 POLL_SECONDS = 1.0
-LABELS = {name: schema.label for name, schema in intacct.sync.SCHEMAS.items()}
-PHASES = {
-    Phase.QUEUED: "waiting",
-    Phase.FETCHING: "copying",
-    Phase.CHECKING: "checking for deleted records",
-    Phase.DONE: "done",
-    Phase.FAILED: "failed",
-    Phase.CANCELLED: "stopped",
-}
+# Emoji rather than Streamlit's icon codes: a table cell shows text as it is.
 RUN_STATUS = {
-    SyncStatus.COMPLETED: ":material/check_circle: finished",
-    SyncStatus.PARTIAL: ":material/error: finished with problems",
-    SyncStatus.FAILED: ":material/cancel: failed",
-    SyncStatus.CANCELLED: ":material/stop_circle: stopped",
-    SyncStatus.INTERRUPTED: ":material/cancel: cut off",
-    SyncStatus.RUNNING: ":material/sync: running",
+    SyncStatus.COMPLETED: "✅ finished",
+    SyncStatus.PARTIAL: "⚠️ finished with problems",
+    SyncStatus.FAILED: "❌ failed",
+    SyncStatus.CANCELLED: "⏹️ stopped",
+    SyncStatus.INTERRUPTED: "❌ cut off",
+    SyncStatus.RUNNING: "🔄 running",
 }
 
 
@@ -59,17 +52,6 @@ def _masked(page: PageContext, text: str | None) -> str:
     saved = page.store.get_connection(page.ws_id)
     ids = [saved.company_id, saved.user_id, saved.entity_id] if saved else []
     return redact(text, ids, page.screen_share)
-
-
-def _duration(seconds: float | None) -> str:
-    if seconds is None:
-        return ""
-    if seconds < 10:
-        return f"{seconds:.1f} s"
-    if seconds < 60:
-        return f"{seconds:.0f} s"
-    minutes, rest = divmod(round(seconds), 60)
-    return f"{minutes} min {rest:02d} s" if minutes < 60 else f"{minutes // 60} h {minutes % 60:02d} min"
 
 
 def _when(moment: datetime | None) -> str:
@@ -97,30 +79,6 @@ def _stop(page: PageContext) -> None:
 # -- live progress ----------------------------------------------------------------------------------
 
 
-def _progress_view(snapshot: JobSnapshot) -> None:
-    progress = snapshot.progress
-    if progress is None:
-        st.progress(0.0, text="Signing in to Sage Intacct…")
-        return
-    if progress.total is None:
-        size = f"{progress.done:,} records so far (still counting)"
-    else:
-        size = f"{progress.done:,} of {progress.total:,} records"
-    eta = ""
-    if snapshot.running and progress.eta_s is not None and progress.rate > 0:
-        eta = f" · about {_duration(progress.eta_s)} left"
-    st.progress(progress.fraction, text=f"**All data:** {progress.fraction:.0%} · {size}{eta}")
-    for item in progress.objects:
-        total = f"{item.total:,}" if item.total is not None else "…"
-        detail = f"{item.done:,} / {total} · {PHASES.get(item.phase, item.phase)}"
-        if item.phase in (Phase.FETCHING, Phase.CHECKING) and item.eta_s is not None and item.rate > 0:
-            detail += f" · {item.rate:,.0f} per second, about {_duration(item.eta_s)} left"
-        st.progress(item.fraction, text=f"{LABELS.get(item.object, item.object)}: {detail}")
-    accounts = next((o for o in progress.objects if o.object == "GLACCOUNT"), None)
-    if snapshot.running and accounts is not None and accounts.phase == Phase.DONE:
-        st.caption("GL accounts are in: you can open the mapping step while the rest loads.")
-
-
 def _live(page: PageContext, polling: bool) -> None:
     @st.fragment(run_every=POLL_SECONDS if polling else None)
     def live_progress() -> None:
@@ -136,6 +94,10 @@ def _live_body(page: PageContext, polling: bool) -> None:
     if job is None:
         return
     snapshot = job.snapshot()
+    _running_body(page, snapshot, polling)
+
+
+def _running_body(page: PageContext, snapshot: JobSnapshot, polling: bool) -> None:
     if snapshot.running and page.may(Action.SYNC_START):
         st.button(
             "Stop the sync",
@@ -147,9 +109,13 @@ def _live_body(page: PageContext, polling: bool) -> None:
         )
         if snapshot.cancel_requested:
             st.caption("Stopping after the requests under way…")
-    _progress_view(snapshot)
+    render_progress(snapshot)
     if polling and not snapshot.running:
         st.rerun()  # the sync ended: draw the whole page once more, without polling
+    if not snapshot.running:
+        _outcome(page, snapshot)
+    # Inside the polled fragment, so each object's row changes as soon as it finishes.
+    _holdings(sync_db_path(data_dir(), page.ws_id))
 
 
 # -- outcome, status and history --------------------------------------------------------------------
@@ -159,7 +125,7 @@ def _outcome(page: PageContext, snapshot: JobSnapshot) -> None:
     report = snapshot.report
     if snapshot.status == SyncStatus.COMPLETED and report is not None:
         st.success(
-            f"Sync finished in {_duration(report.wall_s)}: {report.fetched:,} records read, "
+            f"Sync finished in {duration(report.wall_s)}: {report.fetched:,} records read, "
             f"{report.inserted:,} new, {report.updated:,} changed, {report.deleted:,} removed in Intacct.",
             icon=":material/check_circle:",
         )
@@ -186,6 +152,11 @@ def _outcome(page: PageContext, snapshot: JobSnapshot) -> None:
             step_link(advice.step_key, f"Go back to the step: {advice.step_title}")
         if support_line(advice):
             st.caption(support_line(advice))
+
+
+def _holdings(db) -> None:
+    st.subheader("What Routable holds")
+    _object_table(db)
 
 
 def _object_table(db) -> None:
@@ -220,7 +191,7 @@ def _history_table(page: PageContext, db) -> None:
                 "New": run.inserted,
                 "Changed": run.updated,
                 "Removed": run.deleted,
-                "Took": _duration(run.wall_s),
+                "Took": duration(run.wall_s),
                 "Problem": _masked(page, run.error)
                 or "; ".join(
                     f"{LABELS.get(name, name)}: {_masked(page, item.get('error'))}"
@@ -273,8 +244,9 @@ def render_sync(page: PageContext) -> None:
             ":material/lock: Only a customer admin or your implementation manager can start or stop a sync."
         )
     elif not running:
-        left, right, _rest = st.columns([1, 1, 2])
-        left.button(
+        # A wrapping row sized to the labels: fixed columns cut "Copy everything again" short.
+        row = st.container(horizontal=True)
+        row.button(
             "Sync again" if synced_before else "Start the sync",
             type="primary",
             icon=":material/sync:",
@@ -282,7 +254,7 @@ def render_sync(page: PageContext) -> None:
             args=(page, False),
         )
         if synced_before:
-            right.button(
+            row.button(
                 "Copy everything again",
                 icon=":material/restart_alt:",
                 on_click=guarded(_start),
@@ -291,10 +263,7 @@ def render_sync(page: PageContext) -> None:
             )
     if snapshot is not None:
         _live(page, polling=running)
-        if not running:
-            _outcome(page, snapshot)
-
-    st.subheader("What Routable holds")
-    _object_table(db)
+    else:
+        _holdings(db)
     st.subheader("Sync history")
     _history_table(page, db)

@@ -21,6 +21,7 @@ SELECTED_KEY = "workspace_id"
 QUERY_PARAM = "ws"
 _SWITCHER_KEY = "workspace_switcher"
 _NOTICE_KEY = "workspace_notice"
+_STALE_LINK_KEY = "workspace_stale_link"
 
 
 def leave_notice(message: str) -> None:
@@ -56,6 +57,7 @@ def current_workspace(store: ScopedStore) -> Workspace | None:
     Someone whose access covers a single workspace lands on it without having to pick.
     """
     ws_id = st.session_state.get(SELECTED_KEY)
+    from_link = not isinstance(ws_id, int) and bool(st.query_params.get(QUERY_PARAM, ""))
     workspace = store.get_workspace(ws_id) if isinstance(ws_id, int) else _from_url(store)
     if workspace is None and ws_id is None and QUERY_PARAM not in st.query_params:
         only = store.list_workspaces()
@@ -63,7 +65,11 @@ def current_workspace(store: ScopedStore) -> Workspace | None:
             workspace = only[0]
     if workspace is None or workspace.archived:
         forget_workspace()
+        # Said on the chooser, so a link to a closed or mistyped workspace is not a silent reset.
+        if from_link:
+            st.session_state[_STALE_LINK_KEY] = True
         return None
+    st.session_state.pop(_STALE_LINK_KEY, None)
     # Page switches drop query parameters; write it back so the URL keeps naming the workspace.
     select_workspace(workspace)
     return workspace
@@ -114,8 +120,17 @@ def _switch(store: ScopedStore) -> None:
         select_workspace(workspace)
 
 
-def switcher(store: ScopedStore, current: Workspace) -> None:
-    """Sidebar select box to move between the customers this identity may open."""
+def switcher(store: ScopedStore, current: Workspace, *, screen_share: bool = False) -> None:
+    """Sidebar select box to move between the customers this identity may open.
+
+    While the screen is shared it shows the current customer only: the customer watching must not see
+    who else we work with.
+    """
+    if screen_share:
+        st.markdown("**Customer workspace**")
+        st.text(current.name)
+        st.caption("Other customers are hidden while you share your screen.")
+        return
     workspaces = store.list_workspaces()
     names = {w.id: w.name for w in workspaces}
     # Seed the widget from our own key each run: widget state alone does not survive page switches.
@@ -131,8 +146,8 @@ def switcher(store: ScopedStore, current: Workspace) -> None:
     )
 
 
-def picker(store: ScopedStore, actor: Identity) -> None:
-    """Main-area chooser shown when no workspace is selected yet."""
+def picker(store: ScopedStore, actor: Identity, *, screen_share: bool = False) -> None:
+    """Main-area chooser shown when no workspace is selected yet (without the list while sharing)."""
     st.title("Connect Sage Intacct to Routable")
     notice = st.session_state.pop(_NOTICE_KEY, None)
     if notice:
@@ -141,11 +156,25 @@ def picker(store: ScopedStore, actor: Identity) -> None:
         "This guide walks you through connecting a customer's Sage Intacct company to Routable, step "
         "by step. Progress is saved as you go, so you can stop and pick up where you left off."
     )
+    if st.session_state.pop(_STALE_LINK_KEY, None):
+        # One answer whether the workspace was archived, never existed or belongs to someone else.
+        st.warning(
+            "The workspace in the link you opened is not available to you: it may have been archived, "
+            "or the link is incomplete. Choose a customer below, or ask whoever sent the link for a "
+            "current one.",
+            icon=":material/link_off:",
+        )
     workspaces = store.list_workspaces()
     left, right = st.columns(2, gap="large")
     with left:
         st.subheader("Continue with a customer")
-        if workspaces:
+        if workspaces and screen_share:
+            st.info(
+                "The list of customers stays hidden while screen-share mode is on. Open the customer's "
+                "own link, or turn the mode off for a moment to choose.",
+                icon=":material/visibility_off:",
+            )
+        elif workspaces:
             names = {w.id: w.name for w in workspaces}
             chosen = st.selectbox(
                 "Customer workspace",

@@ -324,6 +324,7 @@ class _Run:
             )
             report.mode, report.resumed = plan.mode, True
             self.plans[name] = plan
+            self.tracker.set_mode(name, plan.mode)
             self.tracker.resume(name, state.attempt_done, state.attempt_total)
             chunks = self.store.chunks(name)
             if plan.phase == COUNT:
@@ -345,6 +346,7 @@ class _Run:
         plan = _Plan(sch, index, report, mode, since, expected_size=expected)
         report.mode = mode
         self.plans[name] = plan
+        self.tracker.set_mode(name, mode)
         chunk_id = next(self.chunk_ids)
         since_text = since.isoformat() if since else None
         self.store.begin_attempt(sch, mode=mode, since=since_text, chunk_id=chunk_id)
@@ -609,12 +611,10 @@ class _Run:
         assert isinstance(item, _PageDone)
         task = item.task
         total = None
-        if task.first:
-            if task.kind == FETCH:
-                total = item.total_count
-                self.tracker.set_total(name, total)
-            else:
-                self.tracker.add_total(name, item.total_count)
+        # A deletion scan's size counts IDs to compare, not records to copy: progress keeps it apart.
+        if task.first and task.kind == FETCH:
+            total = item.total_count
+            self.tracker.set_total(name, total)
         if not plan.failed and not plan.finished:
             self.tracker.set_phase(name, P.FETCHING if task.kind == FETCH else P.CHECKING)
         outcome = self.store.apply_page(
@@ -631,7 +631,11 @@ class _Run:
         plan.report.inserted += outcome.inserted
         plan.report.updated += outcome.updated
         plan.report.deleted += outcome.deleted
-        self.tracker.add_done(name, len(item.rows))
+        if task.kind == SCAN:
+            self.tracker.add_checked(name, len(item.rows))
+        else:
+            self.tracker.add_done(name, len(item.rows))
+        self.tracker.add_changes(name, outcome.inserted + outcome.updated, outcome.deleted)
         plan.open_chunks += item.children - (1 if item.update.next_lo is None else 0)
         if plan.open_chunks == 0 and not plan.failed:
             self._advance(plan)

@@ -3,6 +3,14 @@
 Totals come from the gateway's ``totalcount`` on each object's first page, so an object's total is
 unknown (None) until that page arrives; the sync asks for every object's first page early so that the
 overall figures settle within the first few requests.
+
+The figures are meant to be shown to people as they are, so they keep three promises:
+- the overall share is only given once every total is known (``determinate``); until then there is
+  a count of records so far and no percentage;
+- the overall share never goes down from one snapshot to the next, even when a total grows;
+- a run that ends early (stopped, failed) reports the real share it reached, not 100 %.
+An incremental object reads only what changed: its ``done``/``total`` count changed records, and
+``checked`` counts the record IDs compared while looking for deletions.
 """
 
 from __future__ import annotations
@@ -38,6 +46,10 @@ class ObjectProgress:
     rate: float  # records per second in this run
     eta_s: float | None
     error: str | None = None
+    mode: str = "full"  # "incremental": done/total count changed records only
+    changed: int = 0  # records new or changed in Routable's copy, in this run
+    removed: int = 0  # records found deleted in Intacct, in this run
+    checked: int = 0  # record IDs compared with Intacct's while looking for deletions
 
     @property
     def fraction(self) -> float:
@@ -60,8 +72,25 @@ class Progress:
     rate: float
     eta_s: float | None
     elapsed_s: float
-    fraction: float  # 0..1 for an overall bar
+    fraction: float  # 0..1 for an overall bar; meaningful only when `determinate`
     finished: bool = False
+    # False while some object's size is still unknown: show a count, not a share.
+    determinate: bool = True
+    # Every object is incremental: the share counts objects checked, not records.
+    incremental: bool = False
+
+    @property
+    def complete(self) -> bool:
+        """Finished with every object done (a stopped or failed run is finished, not complete)."""
+        return self.finished and all(item.phase == DONE for item in self.objects)
+
+    @property
+    def objects_ended(self) -> int:
+        return sum(1 for item in self.objects if item.ended)
+
+    @property
+    def changed(self) -> int:
+        return sum(item.changed for item in self.objects)
 
     def object(self, name: str) -> ObjectProgress:
         for item in self.objects:
@@ -71,7 +100,8 @@ class Progress:
 
 
 class _Counter:
-    __slots__ = ("phase", "done", "total", "fetched", "started", "error")
+    __slots__ = ("phase", "done", "total", "fetched", "started", "error", "mode", "changed", "removed",
+                 "checked")
 
     def __init__(self, done: int, total: int | None) -> None:
         self.phase = QUEUED
@@ -80,6 +110,10 @@ class _Counter:
         self.fetched = 0  # in this run, for the rate
         self.started: float | None = None
         self.error: str | None = None
+        self.mode = "full"
+        self.changed = 0
+        self.removed = 0
+        self.checked = 0
 
 
 class ProgressTracker:
@@ -89,6 +123,22 @@ class ProgressTracker:
         self._clock = clock
         self._start = clock()
         self._counters = {name: _Counter(0, None) for name in objects}
+        self._shown = 0.0  # the highest overall share reported so far
+
+    def set_mode(self, name: str, mode: str) -> None:
+        self._counters[name].mode = mode
+
+    def add_changes(self, name: str, changed: int, removed: int = 0) -> None:
+        counter = self._counters[name]
+        counter.changed += changed
+        counter.removed += removed
+
+    def add_checked(self, name: str, n: int) -> None:
+        """Record IDs compared while looking for deletions: work done, but not records copied."""
+        counter = self._counters[name]
+        if counter.started is None:
+            counter.started = self._clock()
+        counter.checked += n
 
     def resume(self, name: str, done: int, total: int | None) -> None:
         counter = self._counters[name]
@@ -121,6 +171,7 @@ class ProgressTracker:
     def snapshot(self, finished: bool = False) -> Progress:
         now = self._clock()
         elapsed = max(now - self._start, 1e-9)
+        counters = self._counters.values()
         items = []
         for name, c in self._counters.items():
             running_for = max(now - c.started, 1e-9) if c.started is not None else 0.0
@@ -130,25 +181,38 @@ class ProgressTracker:
                 eta = 0.0
             elif c.total is not None and rate > 0:
                 eta = max(0, c.total - c.done) / rate
-            items.append(ObjectProgress(name, c.phase, c.done, c.total, rate, eta, c.error))
-        done = sum(c.done for c in self._counters.values())
-        live = [c for c in self._counters.values() if c.phase not in (FAILED, CANCELLED)]
-        total = None if any(c.total is None for c in live) else sum(c.total or 0 for c in live)
-        if finished or not live:
-            fraction = 1.0
+            items.append(
+                ObjectProgress(
+                    name, c.phase, c.done, c.total, rate, eta, c.error, c.mode, c.changed, c.removed,
+                    c.checked,
+                )
+            )
+        done = sum(c.done for c in counters)
+        # Every object counts, ended or not: leaving out a stopped one would claim its records were
+        # never wanted ("27,126 of 1,126"). An object done before its total arrived has total = done.
+        totals = [c.total if c.total is not None or c.phase != DONE else c.done for c in counters]
+        total = None if any(t is None for t in totals) else sum(totals)
+        incremental = bool(self._counters) and all(c.mode == "incremental" for c in counters)
+        complete = finished and all(c.phase == DONE for c in counters)
+        if complete or not self._counters:
+            fraction, determinate = 1.0, True
+        elif incremental:
+            # Changes are few and their number unknown until read: count objects checked instead.
+            fraction, determinate = sum(1 for c in counters if c.phase == DONE) / len(self._counters), True
         elif total:
-            fraction = min(1.0, sum(c.done for c in live) / total)
+            fraction, determinate = min(1.0, done / total), True
         else:
-            # Sizes still unknown: each object weighs the same until they are known.
-            fractions = [item.fraction for item in items if item.phase not in (FAILED, CANCELLED)]
-            fraction = sum(fractions) / len(live)
-        rate = sum(c.fetched for c in self._counters.values()) / elapsed
+            fraction, determinate = 0.0, total is not None
+        if determinate:
+            fraction = max(fraction, self._shown)
+            self._shown = fraction
+        rate = sum(c.fetched for c in counters) / elapsed
         eta = None
         if finished:
             eta = 0.0
         elif total is not None and rate > 0:
-            remaining = sum(
-                max(0, (c.total or 0) - c.done) for c in self._counters.values() if c.phase not in _ENDED
-            )
+            remaining = sum(max(0, (c.total or 0) - c.done) for c in counters if c.phase not in _ENDED)
             eta = remaining / rate
-        return Progress(tuple(items), done, total, rate, eta, elapsed, fraction, finished)
+        return Progress(
+            tuple(items), done, total, rate, eta, elapsed, fraction, finished, determinate, incremental
+        )

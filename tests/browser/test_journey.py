@@ -130,7 +130,8 @@ def wait_idle(page) -> None:
 
 def tick_all(page, key: str) -> None:
     wait_idle(page)
-    boxes = page.locator("[data-testid='stMain'] [data-testid='stCheckbox']")
+    # Checklist boxes only: the shortcut's confirmation box sits folded away in an expander.
+    boxes = page.locator("[data-testid='stMain'] [data-testid='stCheckbox']:visible")
     expect(boxes.first).to_be_visible()
     for _ in range(20):
         unchecked = boxes.filter(has=page.locator("input:not(:checked)"))

@@ -85,3 +85,21 @@ def test_implausible_characters_in_ids_are_named(value):
 
 def test_password_may_contain_any_printable_characters():
     assert check(password='p|a<s>s w"o;r/d') == {}
+
+
+def test_fixes_are_offered_only_where_the_correction_is_certain():
+    from onboarding.connect_form import suggest_fixes
+
+    fixes = suggest_fixes(" ACME-DEMO", "E100 ", "routable_ws")
+    assert fixes["company_id"].values == {"company_id": "ACME-DEMO"}
+    assert fixes["entity_id"].values == {"entity_id": "E100"}
+    assert "user_id" not in fixes
+
+    split = suggest_fixes("ACME-DEMO | E200", "", "routable_ws")
+    assert split["company_id"].values == {"company_id": "ACME-DEMO", "entity_id": "E200"}
+    # Not when the entity field is taken, absent, or the value is the console's two-bar form.
+    assert "company_id" not in suggest_fixes("ACME-DEMO|E200", "E100", "u")
+    assert "company_id" not in suggest_fixes("ACME-DEMO|E200", "", "u", entity_field=False)
+    assert "company_id" not in suggest_fixes("A|B|C", "", "u")
+    # Invisible characters need retyping, not trimming: no fix that would hide them.
+    assert suggest_fixes("ACME\u200b-DEMO ", "", "u") == {}

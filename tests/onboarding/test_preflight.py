@@ -59,7 +59,7 @@ def test_fix_wording_follows_the_security_model():
     user = permission_fix("VENDOR", "user")
     both = permission_fix("VENDOR")
     assert "Roles" in role and "User-based" not in role
-    assert "Web Services users" in user and "Role-based" not in user
+    assert "Web Services Users" in user and "Role-based" not in user
     assert "Role-based" in both and "User-based" in both
     for text in (role, user, both):
         assert "Accounts Payable" in text and "Vendors" in text and "List, View" in text
@@ -90,7 +90,7 @@ def test_limited_user_is_red_on_gl_accounts_only(login):
     checks = {c.object: c for c in run_preflight(login(user="limited_ws"), "user")}
     assert not checks["GLACCOUNT"].ok
     assert checks["GLACCOUNT"].code
-    assert "Web Services users" in checks["GLACCOUNT"].fix and "General Ledger" in checks["GLACCOUNT"].fix
+    assert "Web Services Users" in checks["GLACCOUNT"].fix and "General Ledger" in checks["GLACCOUNT"].fix
     assert [name for name, c in checks.items() if not c.ok] == ["GLACCOUNT"]
 
 

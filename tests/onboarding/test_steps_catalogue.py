@@ -53,7 +53,9 @@ def test_item_keys_are_unique_within_each_step():
 
 def test_web_services_step_names_the_authorization_menu_but_not_a_fixed_sender_id():
     ws = step(StepKey.WEB_SERVICES)
-    assert ws.menu_path == "Company › Setup › Company › Edit › Security › Web Services authorizations"
+    assert ws.menu_path == (
+        "Company › Setup › Company Information › Edit › Security › Web Services authorizations"
+    )
     # The deployed sender ID comes from settings; the page shows that one, so the catalogue must not
     # promise another.
     texts = [ws.summary] + [i.label for i in ws.checklist] + [i.help for i in ws.checklist]
