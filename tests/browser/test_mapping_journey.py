@@ -175,6 +175,8 @@ def test_map_submit_approve_after_sync(app_url, page, tmp_path):  # noqa: F811
     expect(page.get_by_text(re.compile(r"^Approved by .*not checked by a second person"))).to_be_visible()
     # Until the run ends, the previous run's buttons (its audit download among them) stay on screen.
     expect(page.get_by_role("button", name="Download as JSON")).to_have_count(1)
+    # Before any download: a download button reruns the page, and a shot mid-run shows both runs' parts.
+    page_shot(page, "review-approved")
     # Right after the approval run the audit button has, on a loaded machine, still served the file
     # from before it (newest entry: the submission); a person clicking a moment later gets the new one.
     for _ in range(10):
@@ -190,5 +192,4 @@ def test_map_submit_approve_after_sync(app_url, page, tmp_path):  # noqa: F811
     ]  # fmt: skip
     assert len(typed) == 1 and typed[0][column["How"]] == "typed"
     assert entries[0][column["After"]] == "version 1 approved"
-    page_shot(page, "review-approved")
     assert_no_password(page)
