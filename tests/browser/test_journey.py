@@ -139,9 +139,15 @@ def tick_all(page, key: str) -> None:
             break
         box = unchecked.first
         label = box.inner_text()
-        box.locator("label").click()
-        expect(boxes.filter(has_text=label).get_by_role("checkbox")).to_be_checked()
-        wait_idle(page)
+        checkbox = boxes.filter(has_text=label).get_by_role("checkbox")
+        # A click that lands while a rerun swaps the element is lost; once the page is idle an
+        # unchecked box can only mean that, so clicking again cannot undo a slow but real tick.
+        for _attempt in range(3):
+            box.locator("label").click()
+            wait_idle(page)
+            if checkbox.is_checked():
+                break
+        expect(checkbox).to_be_checked()
     sidebar = page.locator("[data-testid='stSidebar']")
     expect(sidebar.get_by_text(re.compile(rf"{re.escape(step(key).nav_title)} · done"))).to_be_visible()
 
