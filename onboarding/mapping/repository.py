@@ -53,6 +53,7 @@ from onboarding.mapping.model import (
     is_mapped,
 )
 from onboarding.mapping.suggesting import suggestions_for
+from onboarding.names import NameProblem, one_line
 from onboarding.names import name_key as _key
 from onboarding.progress import Outcome
 from onboarding.scoped_store import ScopedStore, require_on
@@ -455,16 +456,12 @@ class MappingStore:
 
     @staticmethod
     def _valid_category_name(name: str) -> str:
-        cleaned = " ".join(str(name or "").split())
+        try:
+            cleaned = one_line(name, "category name", MAX_CATEGORY_NAME)
+        except NameProblem as problem:
+            raise MappingError(str(problem), "name") from None
         if not cleaned:
             raise MappingError("Give the category a name, for example 'Subcontractors'.", "name")
-        if len(cleaned) > MAX_CATEGORY_NAME:
-            raise MappingError(
-                f"The category name is {len(cleaned)} characters long; keep it to {MAX_CATEGORY_NAME}.",
-                "name",
-            )
-        if any(ord(c) < 32 or ord(c) == 127 for c in cleaned):
-            raise MappingError("The category name contains control characters; type it again.", "name")
         return cleaned
 
     def _find_category(self, conn, ws_id: int, name: str) -> sqlite3.Row:

@@ -10,7 +10,6 @@ buttons, approves the mapping and downloads it, and cannot open the other worksp
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 import time
@@ -29,22 +28,12 @@ from onboarding.steps import StepKey
 from onboarding.store import Store, Workspace
 from onboarding.sync_jobs import SyncJobs, start_sync
 from onboarding.vault import Secret, Vault
-from tests.browser.test_journey import (
-    CHROMIUM,
-    CHROMIUM_ARGS,
-    WAIT_MS,
-    _free_port,
-    _wait_healthy,
-    open_step,
-    wait_idle,
-)
+from tests.browser.server import ARTIFACTS, PASSWORD, ROOT, VIEWPORT, app_env, new_tab, running_app, wait_idle
+from tests.browser.test_journey import open_step
 from tests.ui.harness import finish_steps, mark_done
 
 expect = playwright_api.expect
-ROOT = Path(__file__).resolve().parents[2]
-ARTIFACTS = ROOT / "test-artifacts"
 KEY = "browser-test-invite-signing-key-0123456789"
-PASSWORD = "Demo-Passw0rd!"
 ACCOUNT, CATEGORY = "6030", "Insurance"  # Health Insurance, given a category the suggestions do not offer
 ADMIN = "Sam, Acme's Intacct admin"
 STALE_LINK = "The workspace in the link you opened is not available to you"
@@ -52,49 +41,14 @@ STALE_LINK = "The workspace in the link you opened is not available to you"
 
 @pytest.fixture
 def invite_app(tmp_path):
-    port = _free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("INTACCT_", "ROUTABLE_"))}
-    env.update(
-        ROUTABLE_DB_PATH=str(tmp_path / "onboarding.db"),
-        ROUTABLE_DATA_DIR=str(tmp_path / "data"),
-        ROUTABLE_ACCESS_MODE="invite",
-        ROUTABLE_INVITE_KEY=KEY,
-    )
-    log_path = tmp_path / "streamlit.log"
-    with open(log_path, "w") as log:
-        server = subprocess.Popen(
-            [
-                sys.executable, "-m", "streamlit", "run", "app.py",
-                f"--server.port={port}", "--server.address=127.0.0.1", "--server.fileWatcherType=none",
-                "--server.headless=true", "--browser.gatherUsageStats=false",
-            ],
-            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-        )  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_healthy(url, server, log_path)
+    env = app_env(tmp_path, ROUTABLE_ACCESS_MODE="invite", ROUTABLE_INVITE_KEY=KEY)
+    with running_app(tmp_path, env) as url:
         yield url, env, Store(tmp_path / "onboarding.db"), tmp_path / "data"
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-
-
-@pytest.fixture
-def browser():
-    with playwright_api.sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 def _tab(browser):
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
-    page = context.new_page()
-    page.set_default_timeout(WAIT_MS)
-    return context, page
+    context = browser.new_context(viewport=VIEWPORT)
+    return context, new_tab(context)
 
 
 def _customer_admin(store: Store, workspace: Workspace, manager_link: str) -> Identity:
@@ -246,6 +200,8 @@ def test_a_manager_invites_a_finance_reviewer_who_sees_only_that_workspace(invit
     for ref in (globex.ref, "no-such-workspace-reference-0000"):
         reviewer.goto(f"{url}/?invite={token}&ws={ref}")
         expect(reviewer.get_by_text(STALE_LINK)).to_be_visible()
+        # The whole answer, down to the chooser's last button, before reading it.
+        expect(reviewer.get_by_role("button", name="Open workspace")).to_be_visible()
         wait_idle(reviewer)
         answers.append(reviewer.locator("[data-testid='stMain']").inner_text())
         assert "Globex" not in reviewer.content()
