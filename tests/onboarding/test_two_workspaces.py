@@ -134,12 +134,12 @@ def _missing_view(world: World):
 # the scoped workspace's (the test looks for the other customer's words anywhere in the result).
 Read = Callable[[World, ScopedStore, int], object]
 READS: dict[str, Read] = {
-    "ScopedStore.get_workspace": lambda w, s, ws: s.get_workspace(ws) or s.require(Action.VIEW, ws),
+    "ScopedStore.get_workspace": lambda w, s, ws: s.get_workspace(ws),
     "ScopedStore.get_progress": lambda w, s, ws: s.get_progress(ws),
     "ScopedStore.snapshot": lambda w, s, ws: s.snapshot(ws),
     "ScopedStore.get_connection": lambda w, s, ws: s.get_connection(ws),
     "ScopedStore.events": lambda w, s, ws: s.events(ws),
-    "ScopedStore.may": lambda w, s, ws: s.may(Action.VIEW, ws) or s.require(Action.VIEW, ws),
+    "ScopedStore.may": lambda w, s, ws: s.may(Action.VIEW, ws),
     "ScopedStore.require": lambda w, s, ws: s.require(Action.VIEW, ws),
     "MappingStore.sync_db": lambda w, s, ws: _mapping(w, s).sync_db(ws).read_bytes(),
     "MappingStore.categories": lambda w, s, ws: _mapping(w, s).categories(ws),
@@ -166,20 +166,13 @@ READS: dict[str, Read] = {
     )),  # fmt: skip
     "synced_database": lambda w, s, ws: intacct.sync.object_status(synced_database(s, w.data_dir, ws))
     + [synced_database(s, w.data_dir, ws).read_bytes()],
-    "InviteBook.list": lambda w, s, ws: _invites(w, s, ws),
+    "InviteBook.list": lambda w, s, ws: w.book.list(s.identity, ws),
 }
 
 
 def _unzipped(workbook: bytes) -> str:
     with zipfile.ZipFile(io.BytesIO(workbook)) as archive:
         return "".join(archive.read(name).decode("utf-8") for name in archive.namelist())
-
-
-def _invites(world: World, scoped: ScopedStore, ws_id: int) -> object:
-    found = world.book.list(scoped.identity, ws_id)
-    if not found:  # the book answers an empty list: refused the same way as any other read
-        scoped.require(Action.VIEW, ws_id)
-    return found
 
 
 # Changes, called on the other workspace (and on one that does not exist): refused before anything.
@@ -315,6 +308,8 @@ WORDLESS: dict[str, tuple] = {
 }
 # A reviewer may invite nobody, so the invitations they may see are none.
 EMPTY_FOR = {("InviteBook.list", Role.FINANCE_REVIEWER)}
+# Reads that answer "nothing" (None, False, []) rather than refuse, for another workspace and a missing one.
+ANSWERS_EMPTY = {"ScopedStore.get_workspace", "ScopedStore.may", "InviteBook.list"}
 
 
 @pytest.mark.parametrize("role", [Role.CUSTOMER_ADMIN, Role.FINANCE_REVIEWER])
@@ -329,9 +324,18 @@ def test_a_read_returns_only_the_allowed_workspaces_rows(world, role, name):
         assert mine in WORDLESS.get(name, (mine,)) or not mine
     else:
         assert world.my_word.casefold() in shown or "'61" in shown, shown[:300]
-    theirs = _refusal(lambda: read(world, scoped, world.theirs.id))
-    assert theirs == NOT_FOUND_MESSAGE
-    assert _refusal(lambda: read(world, scoped, MISSING)) == theirs
+    # The other workspace gets exactly what a missing one gets: the not-found refusal, or for the few
+    # reads that answer rather than refuse (a lookup, a yes/no, a list), the same empty answer.
+    theirs, missing = _answer(read, world, scoped, world.theirs.id), _answer(read, world, scoped, MISSING)
+    assert theirs == missing
+    assert theirs == ("refused", NOT_FOUND_MESSAGE) or (name in ANSWERS_EMPTY and not theirs[1]), theirs
+
+
+def _answer(read: Read, world: World, scoped: ScopedStore, ws_id: int) -> tuple[str, object]:
+    try:
+        return "answered", read(world, scoped, ws_id)
+    except AccessDenied as refused:
+        return "refused", str(refused)
 
 
 @pytest.mark.parametrize("name", sorted(CHANGES))
@@ -371,3 +375,10 @@ def test_a_scoped_mapping_records_changes_under_its_identity(own_world):
     mapping = _mapping(own_world, scoped)
     mapping.add_category(own_world.mine.id, "Couriers", "expense", ANA)
     assert mapping.audit(own_world.mine.id, limit=1)[0].who == "tester@example.test (Customer admin)"
+
+
+def test_every_public_mapping_method_names_the_action_it_needs():
+    """A MappingStore method without its @_asks line would skip onboarding.access altogether."""
+    public = [(n, f) for n, f in inspect.getmembers(MappingStore, inspect.isfunction) if n[0] != "_"]
+    unchecked = [n for n, f in public if n != "scoped" and not isinstance(getattr(f, "action", None), Action)]
+    assert not unchecked, f"give these an @_asks(Action...) line: {unchecked}"
