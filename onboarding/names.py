@@ -45,6 +45,17 @@ def clean_name(raw: object) -> str:
     return cleaned
 
 
+def one_line(raw: object, what: str, max_chars: int) -> str:
+    """A short label typed into a form (a category, the name on an invitation): spaces collapsed, at most
+    `max_chars` long, no control characters. May be empty. Raises NameProblem worded with `what`."""
+    cleaned = " ".join(str(raw or "").split())
+    if len(cleaned) > max_chars:
+        raise NameProblem(f"The {what} is {len(cleaned)} characters long; keep it to {max_chars}.")
+    if any(ord(c) < 32 or ord(c) == 127 for c in cleaned):
+        raise NameProblem(f"The {what} contains control characters; type it again.")
+    return cleaned
+
+
 def name_key(name: str) -> str:
     """What two names are compared by: equal keys mean people would read them as the same name."""
     folded = unicodedata.normalize("NFKC", name)

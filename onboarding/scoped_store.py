@@ -11,6 +11,7 @@ The bare Store stays for the command-line tools and migrations, which act as the
 
 from __future__ import annotations
 
+import functools
 import sqlite3
 from collections.abc import Callable
 from dataclasses import replace
@@ -20,7 +21,6 @@ from onboarding.access import Action, may, require, visible
 from onboarding.identity import Identity, Role
 from onboarding.progress import Outcome, Snapshot, StepProgress
 from onboarding.store import ConnectionSettings, Encryptor, Event, Store, Workspace
-from onboarding.vault import Secret
 
 # What each kind of audit entry is an instance of: the store writes an event's outcome only when the
 # identity may do every action its entries stand for. A kind not listed counts as set-up work;
@@ -44,6 +44,18 @@ _KIND_ACTIONS: dict[str, tuple[Action, ...]] = {
 }
 _SETUP = (Action.EDIT_SETUP,)
 _CONSEQUENCE = "step_state"
+
+
+def _scoped(method: Callable, action: Action) -> Callable:
+    """A Store change as ScopedStore offers it: asks for `action` on its workspace (the first argument)
+    and acts as the scoped identity, whatever `actor` the caller passes. Same signature as the Store's."""
+
+    @functools.wraps(method)
+    def scoped(self: ScopedStore, ws_id: int, *args, actor: Identity | None = None, **kwargs):
+        self.require(action, ws_id)
+        return method(self._store, ws_id, *args, actor=self._actor, **kwargs)
+
+    return scoped
 
 
 class ScopedStore:
@@ -167,19 +179,7 @@ class ScopedStore:
 
     # -- connection -----------------------------------------------------------------------------
 
-    def save_connection(
-        self,
-        ws_id: int,
-        company_id: str,
-        entity_id: str | None,
-        user_id: str,
-        password: str | Secret | None,
-        vault: Encryptor,
-        *,
-        actor: Identity | None = None,
-    ) -> None:
-        self.require(Action.CONNECT, ws_id)
-        self._store.save_connection(ws_id, company_id, entity_id, user_id, password, vault, actor=self._actor)
+    save_connection = _scoped(Store.save_connection, Action.CONNECT)
 
     def get_connection(self, ws_id: int, vault: Encryptor | None = None) -> ConnectionSettings | None:
         """The saved IDs for anyone who may view; the decrypted password only for who signs in with it."""

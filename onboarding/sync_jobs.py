@@ -57,6 +57,16 @@ def sync_db_path(data_dir: str | Path, ws_id: int) -> Path:
     return Path(data_dir) / f"intacct-{int(ws_id)}.db"
 
 
+def synced_database(store: Store | ScopedStore, data_dir: str | Path, ws_id: int) -> Path:
+    """The workspace's synced-data file, for whoever may see the workspace (its status, history, rows).
+
+    Pages ask for it here rather than building the path, so reading synced data asks onboarding.access
+    like every other read.
+    """
+    require_on(store, Action.VIEW, ws_id)
+    return sync_db_path(data_dir, ws_id)
+
+
 @dataclass(frozen=True)
 class JobSnapshot:
     """A consistent view of a job at one instant, safe to read from any thread."""

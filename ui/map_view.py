@@ -61,9 +61,9 @@ def _mapping_store(db: str, folder: str, _store: object) -> MappingStore:
 
 
 def mapping_store(page: PageContext) -> MappingStore:
-    # The bare store: the mapping writes in its transactions, and every action in
-    # onboarding.mapping.actions asks onboarding.access first.
-    return _mapping_store(str(page.store.path), str(data_dir()), page.store.unscoped)
+    # One shared MappingStore per database, seen through this page's identity: each of its reads and
+    # changes asks onboarding.access.
+    return _mapping_store(str(page.store.path), str(data_dir()), page.store.unscoped).scoped(page.store)
 
 
 def gl_accounts_arrived(ws_id: int, missing: list[str]) -> bool:

@@ -14,7 +14,7 @@ from pathlib import Path
 import streamlit as st
 
 from onboarding.access_mode import AccessMode, resolve_access_mode
-from onboarding.invite import ENV_INVITE_KEY, InviteBook, load_signing_key
+from onboarding.invite import ENV_INVITE_KEY, HeldLinks, InviteBook, load_signing_key
 from onboarding.people import People
 from onboarding.platform import (
     ENV_ENDPOINT,
@@ -101,6 +101,15 @@ def _invite_book(path: str, directory: str, key_fingerprint: int) -> InviteBook:
 
 def get_invite_book() -> InviteBook:
     return _invite_book(str(db_path()), str(data_dir()), hash(os.environ.get(ENV_INVITE_KEY, "")))
+
+
+@st.cache_resource(show_spinner=False)
+def _held_links(path: str) -> HeldLinks:
+    return HeldLinks(_store(path))
+
+
+def get_held_links() -> HeldLinks:
+    return _held_links(str(db_path()))
 
 
 @st.cache_resource(show_spinner=False)

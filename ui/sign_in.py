@@ -14,14 +14,23 @@ import streamlit as st
 
 from onboarding.access_mode import AccessMode, AccessModeError, is_loopback, local_mode_refusal
 from onboarding.identity import LOCAL_IMPLEMENTATION_MANAGER, Identity
-from onboarding.invite import INVALID_LINK_MESSAGE, QUERY_PARAM, InvalidInvite, InviteKeyError
+from onboarding.invite import (
+    HOLD_COOKIE_NAME,
+    HOLD_MINUTES,
+    INVALID_LINK_MESSAGE,
+    QUERY_PARAM,
+    InvalidInvite,
+    InviteKeyError,
+)
 from ui.display import as_text
-from ui.resources import get_access_mode, get_invite_book, get_people
+from ui.resources import get_access_mode, get_held_links, get_invite_book, get_people
 from ui.safe import guarded
 
 log = logging.getLogger("routable.ui")
 
 INVITE_TOKEN_KEY = "invite_token"
+HOLD_KEY = "invite_hold"  # (token, key) of the link this session holds across sign-in
+HOLD_CHECKED_KEY = "invite_hold_checked"
 SIGNED_IN_TITLE = "Sage Intacct setup · Routable"
 
 
@@ -85,19 +94,62 @@ def _by_invite() -> Identity:
     return identity
 
 
+def _set_hold_cookie(value: str, max_age: int) -> None:
+    # Sign-in comes back to the home page in a new session: only the browser carries anything across.
+    # The value is a random key of our own (never the link), so it is safe to put into the page.
+    st.html(
+        f"<script>document.cookie = '{HOLD_COOKIE_NAME}={value}; path=/; max-age={max_age}; "
+        "samesite=lax';</script>",
+        unsafe_allow_javascript=True,
+        width="content",
+    )
+
+
+def _hold_for_sign_in(token: str) -> None:
+    """Keep the link's token while its holder signs in, keyed by a cookie only this browser gets."""
+    held = st.session_state.get(HOLD_KEY)
+    if held is None or held[0] != token:
+        try:
+            key = get_held_links().hold(token)
+        except ValueError:
+            return  # not a token at all: after sign-in it would only be refused anyway
+        held = (token, key)
+        st.session_state[HOLD_KEY] = held
+    _set_hold_cookie(held[1], int(HOLD_MINUTES * 60))
+
+
+def _held_token() -> str | None:
+    """The link this browser opened before signing in, once; None when it holds none."""
+    # A session sees the cookies its page was loaded with, so the first run after sign-in settles it.
+    if st.session_state.get(HOLD_CHECKED_KEY):
+        return None
+    st.session_state[HOLD_CHECKED_KEY] = True
+    key = st.context.cookies.get(HOLD_COOKIE_NAME)
+    if not key:
+        return None
+    _set_hold_cookie("", 0)  # used or stale, the cookie has done its job
+    return get_held_links().take(key)
+
+
 def _by_sign_in() -> Identity:
     user = st.user
     if not user.get("is_logged_in", False):
         st.title(SIGNED_IN_TITLE)
         st.write("Sign in with your work account to continue. Your implementation manager gave it access.")
-        if st.query_params.get(QUERY_PARAM):
-            st.info("After signing in, open your invitation link again to accept it.", icon=":material/mail:")
+        token = st.query_params.get(QUERY_PARAM)
+        if token:
+            _hold_for_sign_in(token)
+            st.info(
+                "You opened an invitation. Sign in and it is accepted for you: there is no need to open "
+                "the link again.",
+                icon=":material/mail:",
+            )
         st.button("Sign in", type="primary", icon=":material/login:", on_click=guarded(st.login))
         st.stop()
     email = str(user.get("email") or "").strip().lower()
     if not email or user.get("email_verified") is False:
         _signed_in_without_access(email or "an account without an email address")
-    token = st.query_params.get(QUERY_PARAM)
+    token = st.query_params.get(QUERY_PARAM) or _held_token()
     if token:
         try:
             invited = _invite_book().redeem(token, email=email)

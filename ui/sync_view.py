@@ -25,7 +25,7 @@ from onboarding.sync_jobs import (
     start_sync,
     stop_sync,
     storage_message,
-    sync_db_path,
+    synced_database,
 )
 from ui.display import redact
 from ui.guard import PageContext
@@ -115,7 +115,7 @@ def _running_body(page: PageContext, snapshot: JobSnapshot, polling: bool) -> No
     if not snapshot.running:
         _outcome(page, snapshot)
     # Inside the polled fragment, so each object's row changes as soon as it finishes.
-    _holdings(sync_db_path(data_dir(), page.ws_id))
+    _holdings(synced_database(page.store, data_dir(), page.ws_id))
 
 
 # -- outcome, status and history --------------------------------------------------------------------
@@ -229,7 +229,7 @@ def render_sync(page: PageContext) -> None:
     if page.platform is None:
         st.error(page.platform_problem, icon=":material/build:")
         return
-    db = sync_db_path(data_dir(), page.ws_id)
+    db = synced_database(page.store, data_dir(), page.ws_id)
     job = current_job(data_dir(), page.ws_id)
     snapshot = job.snapshot() if job is not None else None
     running = snapshot is not None and snapshot.running

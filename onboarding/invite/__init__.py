@@ -6,6 +6,11 @@
     book.redeem(token)            # -> Identity, or InvalidInvite with one message for every kind of bad link
     book.revoke(actor, invite.id)
 
+A link opened before signing in (oidc mode) is held across the sign-in round trip:
+
+    key = HeldLinks(store).hold(token)   # the browser keeps `key` in a short-lived cookie
+    HeldLinks(store).take(key)           # after sign-in, once
+
 From the command line: ``python -m onboarding.invite --role ROLE [--workspace ID] [--hours H]
 [--base-url URL]``, ``--list`` and ``--revoke ID``.
 """
@@ -19,11 +24,16 @@ from onboarding.invite._book import (
     InviteBook,
     UnknownInvite,
 )
+from onboarding.invite._hold import COOKIE_NAME as HOLD_COOKIE_NAME
+from onboarding.invite._hold import HOLD_MINUTES, HeldLinks
 from onboarding.invite._key import ENV_INVITE_KEY, SECRETS_INVITE_KEY, InviteKeyError, load_signing_key
 
 __all__ = [
     "DEFAULT_HOURS",
     "ENV_INVITE_KEY",
+    "HOLD_COOKIE_NAME",
+    "HOLD_MINUTES",
+    "HeldLinks",
     "INVALID_LINK_MESSAGE",
     "QUERY_PARAM",
     "SECRETS_INVITE_KEY",

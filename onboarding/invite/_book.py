@@ -21,6 +21,7 @@ from cryptography.hazmat.primitives import hashes, hmac
 
 from onboarding.access import Action, invite_action, require
 from onboarding.identity import Identity, Role
+from onboarding.names import NameProblem, one_line
 from onboarding.store import BUSY_TIMEOUT_SECONDS, InvalidInput, Store
 
 QUERY_PARAM = "invite"
@@ -91,15 +92,10 @@ def _unb64(text: str) -> bytes:
 
 
 def _clean_label(label: str) -> str:
-    cleaned = " ".join(str(label or "").split())
-    if len(cleaned) > MAX_LABEL_LENGTH:
-        raise InvalidInput(
-            f"The name on the invitation is {len(cleaned)} characters long; keep it to {MAX_LABEL_LENGTH}.",
-            "label",
-        )
-    if any(ord(c) < 32 or ord(c) == 127 for c in cleaned):
-        raise InvalidInput("The name on the invitation contains control characters; type it again.", "label")
-    return cleaned
+    try:
+        return one_line(label, "name on the invitation", MAX_LABEL_LENGTH)
+    except NameProblem as problem:
+        raise InvalidInput(str(problem), "label") from None
 
 
 class InviteBook:

@@ -11,6 +11,12 @@ together or not at all.
 * ``mapping_version_rows`` the decisions of a version as submitted; never updated (a trigger refuses).
 * ``mapping_audit``        every change: who, when, account, before and after, how, the note.
 
+Every public method asks onboarding.access first when the MappingStore was made for one identity
+(``MappingStore(scoped_store, ...)`` or ``mapping.scoped(scoped_store)``): reads need the workspace in
+view, changes the action they stand for (the ``@_asks`` line above each), and a change is recorded under
+that identity whatever ``actor`` the caller passes. A MappingStore over the bare Store is the deployment
+itself (the command-line tools, a sync finishing), as with ``onboarding.scoped_store``.
+
 Saving is a three-way merge: a save carries, for each row, the decision it started from and the one it
 wants. A row nobody else touched takes the new decision; a row someone else changed to something else
 comes back as a conflict for this saver to choose, and nothing else in the save is held back.
@@ -18,6 +24,9 @@ comes back as a conflict for this saver to choose, and nothing else in the save 
 
 from __future__ import annotations
 
+import copy
+import functools
+import inspect
 import sqlite3
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -27,6 +36,7 @@ from pathlib import Path
 
 from intacct.dates import parse_iso as _time
 from onboarding import progress
+from onboarding.access import Action
 from onboarding.identity import Identity
 from onboarding.mapping.accounts import GLAccount, read_accounts
 from onboarding.mapping.checks import Problem, ProblemKind, check_rows, errors
@@ -43,8 +53,10 @@ from onboarding.mapping.model import (
     is_mapped,
 )
 from onboarding.mapping.suggesting import suggestions_for
+from onboarding.names import NameProblem, one_line
 from onboarding.names import name_key as _key
 from onboarding.progress import Outcome
+from onboarding.scoped_store import ScopedStore, require_on
 from onboarding.store import InvalidInput, Store, UnknownWorkspace, _now
 from onboarding.sync_jobs import sync_db_path
 
@@ -220,18 +232,59 @@ def build_rows(
     return rows
 
 
+def _asks(action: Action) -> Callable:
+    """Mark a public method with the action it needs on its workspace (its first argument), and check it.
+
+    The check is the one decision in onboarding.access, asked through the scoped store; with a scoped
+    store, ``actor`` is replaced by the scoped identity so the trail names who really acted.
+    """
+
+    def wrap(method: Callable) -> Callable:
+        signature = inspect.signature(method)
+        takes_actor = "actor" in signature.parameters
+
+        @functools.wraps(method)
+        def checked(self: MappingStore, ws_id: int, *args, **kwargs):
+            require_on(self._access, action, ws_id)
+            if takes_actor and isinstance(self._access, ScopedStore):
+                bound = signature.bind(self, ws_id, *args, **kwargs)
+                bound.arguments["actor"] = self._access.identity
+                return method(*bound.args, **bound.kwargs)
+            return method(self, ws_id, *args, **kwargs)
+
+        checked.action = action  # type: ignore[attr-defined]
+        return checked
+
+    return wrap
+
+
 class MappingStore:
     """The mapping of every workspace in one progress database; ``data_dir`` holds the synced data."""
 
-    def __init__(self, store: Store, data_dir: str | Path) -> None:
-        self.store = store
-        self.path = Path(store.path)
+    def __init__(self, store: Store | ScopedStore, data_dir: str | Path) -> None:
+        self._access: Store | ScopedStore = store
+        self.store = store.unscoped if isinstance(store, ScopedStore) else store
+        self.path = Path(self.store.path)
         self.data_dir = Path(data_dir)
         self._ensure_schema()
 
     def __repr__(self) -> str:
         return f"MappingStore({str(self.path)!r})"
 
+    def scoped(self, store: ScopedStore) -> MappingStore:
+        """This mapping as `store`'s identity may use it: the same files, no schema work again."""
+        if store.unscoped.path != self.store.path:
+            raise ValueError("a mapping is scoped with a store over its own database")
+        view = copy.copy(self)
+        view._access = store
+        return view
+
+    @property
+    def identity(self) -> Identity | None:
+        """Who this mapping is scoped to; None for the deployment itself."""
+        return self._access.identity if isinstance(self._access, ScopedStore) else None
+
+    @_asks(Action.VIEW)
     def sync_db(self, ws_id: int) -> Path:
         return sync_db_path(self.data_dir, ws_id)
 
@@ -393,6 +446,7 @@ class MappingStore:
             )
         ]
 
+    @_asks(Action.VIEW)
     def categories(self, ws_id: int) -> list[Category]:
         """The workspace's categories (retired ones included, marked), copying the defaults on first use."""
         with self._write() as conn:
@@ -402,16 +456,12 @@ class MappingStore:
 
     @staticmethod
     def _valid_category_name(name: str) -> str:
-        cleaned = " ".join(str(name or "").split())
+        try:
+            cleaned = one_line(name, "category name", MAX_CATEGORY_NAME)
+        except NameProblem as problem:
+            raise MappingError(str(problem), "name") from None
         if not cleaned:
             raise MappingError("Give the category a name, for example 'Subcontractors'.", "name")
-        if len(cleaned) > MAX_CATEGORY_NAME:
-            raise MappingError(
-                f"The category name is {len(cleaned)} characters long; keep it to {MAX_CATEGORY_NAME}.",
-                "name",
-            )
-        if any(ord(c) < 32 or ord(c) == 127 for c in cleaned):
-            raise MappingError("The category name contains control characters; type it again.", "name")
         return cleaned
 
     def _find_category(self, conn, ws_id: int, name: str) -> sqlite3.Row:
@@ -422,6 +472,7 @@ class MappingStore:
             raise MappingError(f"There is no category named '{name}' in this workspace.", "name")
         return row
 
+    @_asks(Action.MAP_EDIT)
     def add_category(self, ws_id: int, name: str, kind: str | CategoryKind, actor: Identity) -> Category:
         cleaned = self._valid_category_name(name)
         if str(kind) not in (CategoryKind.EXPENSE, CategoryKind.BALANCE_SHEET):
@@ -447,6 +498,7 @@ class MappingStore:
                         self._revision(conn, ws_id))  # fmt: skip
         return next(c for c in self.categories(ws_id) if c.name == cleaned)
 
+    @_asks(Action.MAP_EDIT)
     def rename_category(self, ws_id: int, old_name: str, new_name: str, actor: Identity) -> Category:
         cleaned = self._valid_category_name(new_name)
         with self._write() as conn:
@@ -465,6 +517,7 @@ class MappingStore:
                         "renamed", self._bump(conn, ws_id))  # fmt: skip
         return next(c for c in self.categories(ws_id) if c.name == cleaned)
 
+    @_asks(Action.MAP_EDIT)
     def retire_category(self, ws_id: int, name: str, actor: Identity) -> None:
         """Retire a category nobody uses; one in use must have its accounts reassigned first."""
         with self._write() as conn:
@@ -552,6 +605,7 @@ class MappingStore:
             )
         }
 
+    @_asks(Action.VIEW)
     def versions(self, ws_id: int) -> list[Version]:
         """Every submitted version, newest first."""
         with self._read() as conn:
@@ -560,10 +614,12 @@ class MappingStore:
             ).fetchall()
         return [self._version(row) for row in rows]
 
+    @_asks(Action.VIEW)
     def version_decisions(self, ws_id: int, number: int) -> dict[str, Decision]:
         with self._read() as conn:
             return self._version_decisions(conn, ws_id, number)
 
+    @_asks(Action.VIEW)
     def version_titles(self, ws_id: int, number: int) -> dict[str, str]:
         with self._read() as conn:
             return {
@@ -575,8 +631,11 @@ class MappingStore:
                 )
             }
 
-    def approved_elsewhere(self, ws_id: int) -> list[tuple[dict[str, str], str]]:
-        """(account, category) pairs of the latest approved version of every other workspace."""
+    def _approved_elsewhere(self, ws_id: int) -> list[tuple[dict[str, str], str]]:
+        """(account, category) pairs of the latest approved version of every other workspace.
+
+        Private on purpose: these are other customers' rows, for the suggestion engine to learn from, and
+        reach nobody except as a suggested category for one of this workspace's own accounts."""
         with self._read() as conn:
             rows = conn.execute(
                 "SELECT r.account_no, r.title, r.category FROM mapping_version_rows r JOIN ("
@@ -588,10 +647,12 @@ class MappingStore:
             ).fetchall()
         return [({"ACCOUNTNO": row[0], "TITLE": row[1]}, row[2]) for row in rows]
 
+    @_asks(Action.VIEW)
     def revision(self, ws_id: int) -> int:
         with self._read() as conn:
             return self._revision(conn, ws_id)
 
+    @_asks(Action.VIEW)
     def load(self, ws_id: int, accounts: Sequence[GLAccount] | None = None) -> MappingView:
         """The mapping as it stands: rows (with suggestions and problems), versions and categories."""
         if accounts is None:
@@ -604,7 +665,7 @@ class MappingStore:
             approved = self._latest(conn, ws_id, APPROVED)
             approved_decisions = self._version_decisions(conn, ws_id, approved.number) if approved else {}
         names = [category.name for category in categories if not category.retired]
-        suggestions = suggestions_for(accounts, names, self.approved_elsewhere(ws_id))
+        suggestions = suggestions_for(accounts, names, self._approved_elsewhere(ws_id))
         rows = build_rows(accounts, saved, suggestions, approved_decisions if approved else None)
         by_name = {category.name: category for category in categories}
         problems = check_rows(rows, by_name)
@@ -629,6 +690,7 @@ class MappingStore:
         use = bool(decision.use_in_routable) and row["kind"] != CategoryKind.EXCLUDED
         return Decision(row["name"], use, note), row["id"]
 
+    @_asks(Action.MAP_EDIT)
     def save(self, ws_id: int, base_revision: int, changes: Sequence[Change], actor: Identity) -> SaveResult:
         """Apply ``changes`` made on top of ``base_revision``, merging with whatever was saved since."""
         with self._write() as conn:
@@ -705,6 +767,7 @@ class MappingStore:
 
     # -- submit, approve, send back ---------------------------------------------------------------
 
+    @_asks(Action.SUBMIT)
     def submit(self, ws_id: int, expected_revision: int, actor: Identity) -> Version:
         """Freeze the saved draft as a new version for review; refused while any error remains."""
         view = self.load(ws_id)
@@ -752,6 +815,7 @@ class MappingStore:
             self._apply_step_event(conn, ws_id, progress.mapping_submitted, actor, version=number)
         return next(v for v in self.versions(ws_id) if v.number == number)
 
+    @_asks(Action.VIEW)
     def editors(self, ws_id: int, number: int) -> set[str]:
         """Identity keys of everyone who changed a row that went into version ``number``."""
         with self._read() as conn:
@@ -786,10 +850,12 @@ class MappingStore:
             raise MappingError(f"Version {number} {state}, so it cannot be decided on. Reload the page.")
         return version
 
+    @_asks(Action.VIEW)
     def version_problems(self, ws_id: int, number: int) -> list[Problem]:
         """The checks run on version ``number``'s decisions against the accounts as synced now."""
         return self.version_summary(ws_id, number)[1]
 
+    @_asks(Action.VIEW)
     def version_summary(self, ws_id: int, number: int) -> tuple[Coverage, list[Problem]]:
         """Coverage and problems of version ``number``'s decisions against the accounts as synced now."""
         accounts = read_accounts(self.sync_db(ws_id))
@@ -807,6 +873,7 @@ class MappingStore:
         problems = check_rows(rows, categories)
         return coverage(rows, categories, problems), problems
 
+    @_asks(Action.APPROVE)
     def approve(self, ws_id: int, number: int, actor: Identity, comment: str = "") -> Version:
         problems = errors(self.version_problems(ws_id, number))
         if problems:
@@ -834,6 +901,7 @@ class MappingStore:
             self._apply_step_event(conn, ws_id, progress.mapping_approved, actor, version=number)
         return next(v for v in self.versions(ws_id) if v.number == number)
 
+    @_asks(Action.SEND_BACK)
     def send_back(self, ws_id: int, number: int, actor: Identity, comment: str) -> Version:
         comment = " ".join(str(comment or "").split())
         if not comment:
@@ -853,6 +921,7 @@ class MappingStore:
 
     # -- after a sync ---------------------------------------------------------------------------
 
+    @_asks(Action.SYNC_START)
     def review_after_sync(self, ws_id: int, actor: Identity) -> str:
         """Flag the Map step when a sync brought new accounts or removed mapped ones; returns the note."""
         with self._read() as conn:
@@ -882,6 +951,7 @@ class MappingStore:
 
     # -- history --------------------------------------------------------------------------------
 
+    @_asks(Action.VIEW)
     def audit(self, ws_id: int, limit: int | None = None) -> list[AuditEntry]:
         """Every recorded change, newest first."""
         sql = "SELECT * FROM mapping_audit WHERE workspace_id = ? ORDER BY id DESC"
@@ -896,6 +966,7 @@ class MappingStore:
                 for r in conn.execute(sql, params)
             ]  # fmt: skip
 
+    @_asks(Action.VIEW)
     def diff(
         self,
         ws_id: int,

@@ -449,8 +449,9 @@ class _ApprovedMemory:
             category = max(near_votes, key=near_votes.__getitem__)
             share = near_votes[category] / sum(near_votes.values())
             confidence = min(0.78, 0.5 + 0.3 * share * similarity)
-            example = self.near_example[near][0]
-            reason = f'A similar title ("{example}") was approved as {category} in another workspace'
+            # The other title stays unsaid: it is another customer's account, and this reason is shown
+            # to people who may see only their own workspace.
+            reason = f"A similar title was approved as {category} in another workspace"
 
         if guess.category == category:
             confidence = min(0.98, max(guess.confidence, confidence) + 0.03)

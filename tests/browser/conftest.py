@@ -1,9 +1,12 @@
-"""Browser tests share one patience: a loaded 2-core machine can take many seconds to start a script run."""
+"""Browser tests share one patience (a loaded 2-core machine can take many seconds to start a script run)
+and one way to run the app and Chromium (tests/browser/server.py, whose fixtures are registered here)."""
 
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
+
+from tests.browser.server import app_url, browser, page  # noqa: F401 - fixtures for every browser test
 
 # Playwright's expect() waits 5 s by default, which a busy shared machine can exceed on a page's first run.
 expect.set_options(timeout=20_000)

@@ -7,107 +7,18 @@ go to test-artifacts/; the password must never be in the page's HTML.
 
 from __future__ import annotations
 
-import os
 import re
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
-from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
-import pytest
-from playwright import sync_api as playwright_api
-
 from onboarding.steps import STEP_KEYS, step
+from tests.browser.server import PASSWORD, WAIT_MS, expect, save_shot, wait_idle
 
-expect = playwright_api.expect
-
-ROOT = Path(__file__).resolve().parents[2]
-ARTIFACTS = ROOT / "test-artifacts"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-PASSWORD = "Demo-Passw0rd!"
-WAIT_MS = 20_000
 # The machine running the suite may be busy: assertions wait as long as actions do.
 expect.set_options(timeout=WAIT_MS)
 
-# Missing Chromium is a failure, not a skip: `make test` installs it, so its absence is a broken set-up.
-assert Path(CHROMIUM).exists(), "Chromium is not installed at /usr/bin/chromium: run `make browser`"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _wait_healthy(url: str, server: subprocess.Popen, log_path: Path, timeout: float = 60.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise RuntimeError(f"streamlit exited early:\n{log_path.read_text()[-3000:]}")
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as reply:
-                if reply.read().decode().strip() == "ok":
-                    return
-        except OSError:
-            pass
-        time.sleep(0.2)
-    raise RuntimeError(f"streamlit did not become healthy:\n{log_path.read_text()[-3000:]}")
-
-
-@pytest.fixture
-def app_url(tmp_path):
-    port = _free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("INTACCT_", "ROUTABLE_"))}
-    env.update(ROUTABLE_DB_PATH=str(tmp_path / "onboarding.db"), ROUTABLE_DATA_DIR=str(tmp_path / "data"))
-    log_path = tmp_path / "streamlit.log"
-    with open(log_path, "w") as log:
-        server = subprocess.Popen(
-            [
-                sys.executable, "-m", "streamlit", "run", "app.py",
-                f"--server.port={port}", "--server.address=127.0.0.1", "--server.fileWatcherType=none",
-                "--server.headless=true", "--browser.gatherUsageStats=false",
-            ],
-            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-        )  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_healthy(url, server, log_path)
-        yield url
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-        assert PASSWORD not in log_path.read_text(), "the password reached the server log"
-
-
-@pytest.fixture
-def page():
-    with playwright_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        context = browser.new_context(viewport={"width": 1400, "height": 1000})
-        tab = context.new_page()
-        tab.set_default_timeout(WAIT_MS)
-        yield tab
-        browser.close()
-
 
 def shot(page, name: str) -> None:
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"journey-{name}.png"), full_page=True)
+    save_shot(page, f"journey-{name}.png")
 
 
 def assert_no_password(page) -> None:
@@ -120,12 +31,6 @@ def open_step(page, key: str) -> None:
     number = STEP_KEYS.index(key) + 1
     page.locator("[data-testid='stSidebar']").get_by_text(f"{number}. {definition.nav_title} ·").click()
     expect(page.get_by_role("heading", name=definition.title, exact=True)).to_be_visible()
-
-
-def wait_idle(page) -> None:
-    """Wait until Streamlit has finished the current run (its status widget disappears)."""
-    page.wait_for_timeout(150)
-    expect(page.locator("[data-testid='stStatusWidget']")).to_have_count(0)
 
 
 def tick_all(page, key: str) -> None:

@@ -16,13 +16,11 @@ from pathlib import Path
 from onboarding.store import Store
 from onboarding.vault import Vault
 from tests.actors import LOCAL
-from tests.browser.test_journey import (  # noqa: F401 - fixtures reused
+from tests.browser.test_journey import (
     PASSWORD,
-    app_url,
     assert_no_password,
     expect,
     open_step,
-    page,
     shot,
     wait_idle,
 )

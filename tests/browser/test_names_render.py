@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.browser.test_journey import app_url, expect, page, shot  # noqa: F401 - fixtures reused
+from tests.browser.test_journey import expect, shot
 
 HOSTILE = "[Click to re-verify](https://evil.example) **urgent** :red[now]"
 # A fresh server's first runs start the sandbox and import everything; on a shared, loaded machine
@@ -10,7 +10,7 @@ HOSTILE = "[Click to re-verify](https://evil.example) **urgent** :red[now]"
 PATIENCE_MS = 90_000
 
 
-def test_a_markdown_looking_workspace_name_shows_as_plain_text(app_url, page):  # noqa: F811
+def test_a_markdown_looking_workspace_name_shows_as_plain_text(app_url, page):
     page.set_default_timeout(PATIENCE_MS)
     page.goto(app_url)
     first_run = page.get_by_role("heading", name="Connect Sage Intacct to Routable")

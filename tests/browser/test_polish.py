@@ -7,31 +7,29 @@ test-artifacts/ for people to look at.
 
 from __future__ import annotations
 
-import os
 import re
 import socket
 import subprocess
 import sys
 import time
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from playwright import sync_api as playwright_api
 
 from onboarding.store import Store
-from tests.browser.test_journey import (
-    ARTIFACTS,
-    CHROMIUM,
-    CHROMIUM_ARGS,
+from tests.browser.server import (
     PASSWORD,
     ROOT,
-    _free_port,
-    _wait_healthy,
+    app_env,
+    expect,
+    free_port,
+    new_tab,
+    running_app,
+    save_shot,
 )
+from tests.browser.server import wait_idle as _wait_idle
 from tests.ui.harness import finish_steps
 
-expect = playwright_api.expect
 # Two cores shared with other test runs can take half a minute for a first page: wait, never assert time.
 SLOW_MS = 90_000
 expect.set_options(timeout=SLOW_MS)
@@ -39,47 +37,8 @@ DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
 
 
-@contextmanager
-def running_app(tmp_path: Path, **extra_env: str):
-    port = _free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("INTACCT_", "ROUTABLE_"))}
-    env.update(ROUTABLE_DB_PATH=str(tmp_path / "onboarding.db"), ROUTABLE_DATA_DIR=str(tmp_path / "data"))
-    env.update(extra_env)
-    log_path = tmp_path / "streamlit.log"
-    with open(log_path, "w") as log:
-        server = subprocess.Popen(
-            [
-                sys.executable, "-m", "streamlit", "run", "app.py",
-                f"--server.port={port}", "--server.address=127.0.0.1", "--server.fileWatcherType=none",
-                "--server.headless=true", "--browser.gatherUsageStats=false",
-            ],
-            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-        )  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_healthy(url, server, log_path)
-        yield url
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-        assert PASSWORD not in log_path.read_text(), "the password reached the server log"
-
-
-@pytest.fixture
-def browser():
-    with playwright_api.sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
-
-
 def _tab(context):
-    tab = context.new_page()
-    tab.set_default_timeout(SLOW_MS)
-    return tab
+    return new_tab(context, SLOW_MS)
 
 
 def _seed(tmp_path: Path, *names: str) -> list[str]:
@@ -98,13 +57,11 @@ def _seed(tmp_path: Path, *names: str) -> list[str]:
 
 
 def shot(page, name: str) -> None:
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"polish-{name}.png"), full_page=True)
+    save_shot(page, f"polish-{name}.png")
 
 
 def wait_idle(page) -> None:
-    page.wait_for_timeout(200)
-    expect(page.locator("[data-testid='stStatusWidget']")).to_have_count(0, timeout=60_000)
+    _wait_idle(page, 60_000)
 
 
 def sign_in(page, company="ACME-DEMO", user="routable_ws", password=PASSWORD) -> None:
@@ -202,7 +159,7 @@ def test_cancel_after_a_refused_update_keeps_the_working_connection(tmp_path, br
 @pytest.fixture
 def slow_gateway(tmp_path):
     """A sandbox in its own process answering after 700 ms, as a far-away gateway on a bad day does."""
-    port = _free_port()
+    port = free_port()
     with open(tmp_path / "sandbox.log", "w") as log:
         process = subprocess.Popen(
             [sys.executable, "-m", "intacct.sandbox", "--port", str(port), "--latency-ms", "700"],
@@ -228,7 +185,7 @@ def test_connect_shows_it_is_signing_in_and_disables_its_button(tmp_path, browse
         "INTACCT_SENDER_PASSWORD": "sandbox-sender-secret",
         "INTACCT_ENDPOINT": slow_gateway,
     }
-    with running_app(tmp_path, **gateway) as url:
+    with running_app(tmp_path, app_env(tmp_path, **gateway)) as url:
         page = _tab(browser.new_context(viewport=DESKTOP))
         page.goto(f"{url}/connect?ws={ws}")
         sign_in(page)

@@ -1,30 +1,38 @@
 """OpenID Connect sign-in end to end: Chromium, `streamlit run app.py` in oidc mode, and a real OpenID
 provider on loopback (oidc-provider-mock). Sign in, get the role an implementation manager gave the email
-address, see only that workspace, sign out.
+address, see only that workspace, sign out; an invitation link opened before signing in is accepted once
+the person is back from their provider, and binds to them.
 """
 
 from __future__ import annotations
 
 import contextlib
-import os
 import re
-import subprocess
-import sys
-from pathlib import Path
+import sqlite3
+from dataclasses import dataclass
 
 import pytest
 from oidc_provider_mock import run_server_in_thread
 from playwright import sync_api as playwright_api
 
 from onboarding.identity import LOCAL_IMPLEMENTATION_MANAGER, Role
+from onboarding.invite import InviteBook
 from onboarding.people import People
 from onboarding.store import Store
-from tests.browser.test_journey import CHROMIUM, CHROMIUM_ARGS, WAIT_MS, _free_port, _wait_healthy
+from tests.browser.server import ARTIFACTS, VIEWPORT, app_env, free_port, new_tab, running_app
 
 expect = playwright_api.expect
-ROOT = Path(__file__).resolve().parents[2]
-ARTIFACTS = ROOT / "test-artifacts"
 REVIEWER_EMAIL = "dana@acme.test"
+INVITED_EMAIL = "erin@acme.test"
+INVITE_KEY = "browser-test-oidc-invite-signing-key-0123456789"
+
+
+@dataclass(frozen=True)
+class OidcApp:
+    url: str
+    store: Store
+    invite_id: str
+    invite_link: str  # a finance reviewer's invitation to Acme Rockets, for whoever opens it first
 
 
 @pytest.fixture
@@ -36,11 +44,14 @@ def provider():
 @pytest.fixture
 def oidc_app(tmp_path, provider):
     """The app in oidc mode, its [auth] section pointing at the provider; two workspaces, one grant."""
-    port = _free_port()
+    port = free_port()
     store = Store(tmp_path / "onboarding.db")
     acme = store.create_workspace("Acme Rockets", actor=LOCAL_IMPLEMENTATION_MANAGER)
     store.create_workspace("Globex Secret Project", actor=LOCAL_IMPLEMENTATION_MANAGER)
     People(store).assign(LOCAL_IMPLEMENTATION_MANAGER, REVIEWER_EMAIL, Role.FINANCE_REVIEWER, acme.id)
+    invite, token = InviteBook(store, INVITE_KEY.encode()).create(
+        LOCAL_IMPLEMENTATION_MANAGER, Role.FINANCE_REVIEWER, acme.id, label="Erin, finance"
+    )
     secrets = tmp_path / "secrets.toml"
     secrets.write_text(
         'access_mode = "oidc"\n'
@@ -51,40 +62,13 @@ def oidc_app(tmp_path, provider):
         'client_secret = "not-a-real-secret"\n'
         f'server_metadata_url = "{provider}/.well-known/openid-configuration"\n'
     )
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("INTACCT_", "ROUTABLE_"))}
-    env.update(ROUTABLE_DB_PATH=str(tmp_path / "onboarding.db"), ROUTABLE_DATA_DIR=str(tmp_path / "data"))
-    log_path = tmp_path / "streamlit.log"
-    with open(log_path, "w") as log:
-        server = subprocess.Popen(
-            [
-                sys.executable, "-m", "streamlit", "run", "app.py",
-                f"--server.port={port}", "--server.address=127.0.0.1", "--server.fileWatcherType=none",
-                "--server.headless=true", "--browser.gatherUsageStats=false", f"--secrets.files={secrets}",
-            ],
-            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-        )  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_healthy(url, server, log_path)
-        yield url
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
+    env = app_env(tmp_path, ROUTABLE_INVITE_KEY=INVITE_KEY)
+    with running_app(tmp_path, env, [f"--secrets.files={secrets}"], port=port) as url:
+        yield OidcApp(url, store, invite.id, InviteBook.link(token, url))
 
 
-@pytest.fixture
-def browser():
-    with playwright_api.sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
-
-
-def _sign_in(page, app_url: str, email: str) -> None:
-    page.goto(app_url)
+def _sign_in(page, app_url: str, email: str, opened: str | None = None) -> None:
+    page.goto(opened or app_url)
     expect(page.get_by_text("Sign in with your work account to continue.")).to_be_visible()
     assert "Acme" not in page.content()
     page.get_by_role("button", name="Sign in").click()
@@ -95,10 +79,9 @@ def _sign_in(page, app_url: str, email: str) -> None:
 
 
 def test_sign_in_gives_the_role_granted_to_the_email_and_sign_out_ends_it(oidc_app, browser):
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
-    page = context.new_page()
-    page.set_default_timeout(WAIT_MS)
-    _sign_in(page, oidc_app, REVIEWER_EMAIL)
+    context = browser.new_context(viewport=VIEWPORT)
+    page = new_tab(context)
+    _sign_in(page, oidc_app.url, REVIEWER_EMAIL)
 
     sidebar = page.locator("[data-testid='stSidebar']")
     # The name is shown as literal text: a zero-width joiner keeps the address from becoming a link.
@@ -117,7 +100,7 @@ def test_sign_in_gives_the_role_granted_to_the_email_and_sign_out_ends_it(oidc_a
     end_session = page.get_by_role("button", name="End session")
     with contextlib.suppress(playwright_api.TimeoutError):
         end_session.click(timeout=5_000)
-    page.goto(oidc_app)
+    page.goto(oidc_app.url)
     expect(page.get_by_text("Sign in with your work account to continue.")).to_be_visible()
     assert "Acme Rockets" not in page.content()
     context.close()
@@ -125,10 +108,44 @@ def test_sign_in_gives_the_role_granted_to_the_email_and_sign_out_ends_it(oidc_a
 
 def test_a_signed_in_stranger_gets_no_workspace(oidc_app, browser):
     context = browser.new_context()
-    page = context.new_page()
-    page.set_default_timeout(WAIT_MS)
-    _sign_in(page, oidc_app, "mallory@elsewhere.test")
+    page = new_tab(context)
+    _sign_in(page, oidc_app.url, "mallory@elsewhere.test")
     expect(page.get_by_text("nobody has given this address access yet")).to_be_visible()
     content = page.content()
     assert "Acme" not in content and "Globex" not in content
+    context.close()
+
+
+def test_an_invitation_opened_before_sign_in_is_accepted_after_it(oidc_app, browser):
+    context = browser.new_context(viewport=VIEWPORT)
+    page = new_tab(context)
+    _sign_in(page, oidc_app.url, INVITED_EMAIL, opened=oidc_app.invite_link)
+    # Back from the provider on the home page, without the link: the held invitation is accepted anyway.
+    sidebar = page.locator("[data-testid='stSidebar']")
+    signed_in = re.compile(r"Signed in as: erin@\u2060?acme\.test · Finance reviewer")
+    expect(sidebar.get_by_text(signed_in)).to_be_visible()
+    expect(page.get_by_text("Step 1: Before you start · Acme Rockets")).to_be_visible()
+    assert "Globex" not in page.content()
+    assert "invite=" not in page.url
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "sign-in-invited.png"), full_page=True)
+
+    # The invitation is now Erin's, and Erin's address keeps the role without the link.
+    invite = InviteBook(oidc_app.store, INVITE_KEY.encode()).invite_for(oidc_app.invite_id + ".x")
+    assert invite.bound_email == INVITED_EMAIL and invite.used_at is not None
+    granted = People(oidc_app.store).identity_for(INVITED_EMAIL)
+    assert granted is not None and granted.role is Role.FINANCE_REVIEWER
+    with sqlite3.connect(oidc_app.store.path) as conn:
+        assert conn.execute("SELECT COUNT(*) FROM invite_holds").fetchone()[0] == 0  # taken once, gone
+    page.goto(oidc_app.url)
+    expect(sidebar.get_by_text(signed_in)).to_be_visible()
+    expect(page.get_by_text("Step 1: Before you start · Acme Rockets")).to_be_visible()
+
+    # Someone else signing in with the same link later is refused: it belongs to Erin now.
+    other = browser.new_context()
+    stranger = new_tab(other)
+    _sign_in(stranger, oidc_app.url, "mallory@elsewhere.test", opened=oidc_app.invite_link)
+    expect(stranger.get_by_text("This link does not open anything")).to_be_visible()
+    assert "Acme" not in stranger.content()
+    other.close()
     context.close()
