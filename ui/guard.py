@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import streamlit as st
 
-from onboarding.access import AccessDenied, Action
+from onboarding.access import AccessDenied, Action, may
 from onboarding.identity import Identity
 from onboarding.password_check import unreadable_passwords
 from onboarding.platform import Platform, PlatformConfigError
@@ -50,7 +50,7 @@ class PageContext:
     # Who acts on this page: every change a page makes is recorded against this identity.
     actor: Identity
     platform_problem: str = ""
-    # Answers of may() in this run: views ask the same question several times, each a database read.
+    # Answers of may() in this run: views ask the same question several times.
     _answers: dict[Action, bool] = field(default_factory=dict, compare=False, repr=False)
 
     @property
@@ -60,7 +60,9 @@ class PageContext:
     def may(self, action: Action) -> bool:
         """Whether the acting identity may do `action` on this page's workspace (views ask before drawing)."""
         if action not in self._answers:
-            self._answers[action] = self.store.may(action, self.ws_id)
+            # Asked of the workspace this run read (and checked) at its top: the same answer the store
+            # gives, without reading the workspace again for every question.
+            self._answers[action] = may(self.actor, action, self.workspace)
         return self._answers[action]
 
     @property
@@ -185,11 +187,13 @@ def _setup(
         platform, platform_problem = _open_platform()
         workspace = workspaces.current_workspace(store)
         progress = store.get_progress(workspace.id) if workspace else None
+        sharing = screen_share_on(store, actor)
         # The mapping editor loses edits on reruns it did not cause: no live sidebar there.
-        render_sidebar(store, platform, workspace, progress, mode, poll=step_key != StepKey.MAP)
+        render_sidebar(
+            store, platform, workspace, progress, mode, poll=step_key != StepKey.MAP, sharing=sharing
+        )
         if platform_problem:
             st.sidebar.error(platform_problem, icon=":material/build:")
-        sharing = screen_share_on(store, actor)
         if sharing:
             badge()
         _warn_unreadable_passwords(store, vault, workspace)

@@ -8,8 +8,10 @@ applied twice, and nothing on this page polls.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 import pandas as pd
 import streamlit as st
@@ -48,6 +50,8 @@ from ui.safe import guarded
 ACCOUNT_WIDTH = 90
 TITLE_WIDTH = 260
 GRID_ROW_PX = 35
+
+T = TypeVar("T")
 
 
 def acting(page: PageContext) -> Identity:
@@ -347,19 +351,70 @@ def _status(page: PageContext, draft: Draft) -> None:
         )
 
 
-def _coverage(draft: Draft) -> Coverage:
-    """The draft's coverage, counted again only when the draft changed.
+def _per_draft(draft: Draft, name: str, compute: Callable[[], T], also: Hashable = None) -> T:
+    """``compute()`` for this draft (and ``also``), worked out again only when either changed.
 
     Every change to a draft (a folded edit, a bulk action, a kept conflict, a reload) also moves the
     grid to a new key, so the grid's counter tells whether this draft changed since it was counted.
     """
     keys = _Keys(draft.view.ws_id)
-    generation = st.session_state.get(keys.editor, 0)
-    cached = st.session_state.get(keys.coverage)
-    if cached is None or cached[0] is not draft or cached[1] != generation:
-        cached = (draft, generation, draft.coverage())
-        st.session_state[keys.coverage] = cached
+    stamp = (st.session_state.get(keys.editor, 0), also)
+    key = getattr(keys, f"cached_{name}")
+    cached = st.session_state.get(key)
+    if cached is None or cached[0] is not draft or cached[1] != stamp:
+        cached = (draft, stamp, compute())
+        st.session_state[key] = cached
     return cached[2]
+
+
+def _rows_shown(draft: Draft, filters: Filters) -> tuple[list[str], pd.DataFrame]:
+    """The accounts the filters keep, and the grid's frame of them (rebuilt only when either changed)."""
+
+    def compute() -> tuple[list[str], pd.DataFrame]:
+        mask = draft.mask(filters)
+        # Selecting by the mask, not by the shown labels: looking 20,000 labels up again cost a tenth
+        # of a rerun. The grid copies its frame, so the same frame serves every rerun.
+        return _visible(draft, mask), draft.table.loc[mask, list(COLUMNS)].reset_index(drop=True)
+
+    return _per_draft(draft, "rows", compute, also=filters)
+
+
+def _coverage(draft: Draft) -> Coverage:
+    return _per_draft(draft, "coverage", draft.coverage)
+
+
+def _coverage_chart(coverage: Coverage) -> dict:
+    """A one-bar Vega-Lite spec: mapped, excluded and to do side by side in one stacked bar.
+
+    A fixed spec with three inline values costs a fraction of a millisecond, where st.bar_chart built
+    and validated an Altair chart on every rerun (a sixth of the page's time on 20,000 accounts).
+    The values sit in a layer so they travel in the spec itself, with no table to convert.
+    """
+    parts = {"Mapped": coverage.mapped, "Excluded": coverage.excluded, "To do": coverage.to_do}
+    return {
+        "height": 46,
+        "layer": [
+            {
+                "data": {
+                    "values": [
+                        {"Accounts": n, "State": s, "Order": i} for i, (s, n) in enumerate(parts.items())
+                    ]
+                },
+                "mark": {"type": "bar", "tooltip": True},
+                "encoding": {
+                    "x": {"field": "Accounts", "type": "quantitative", "stack": "zero"},
+                    "color": {
+                        "field": "State",
+                        "type": "nominal",
+                        "sort": list(parts),
+                        "scale": {"domain": list(parts), "range": ["#2e7d32", "#9e9e9e", "#f9a825"]},
+                        "legend": {"orient": "bottom", "title": None},
+                    },
+                    "order": {"field": "Order"},
+                },
+            }
+        ],
+    }
 
 
 def coverage_summary(draft: Draft) -> None:
@@ -371,12 +426,11 @@ def coverage_summary(draft: Draft) -> None:
     cols[3].metric("Errors", f"{coverage.errors:,}")
     cols[4].metric("Warnings", f"{coverage.warnings:,}")
     with cols[5]:
-        counts = {"Mapped": coverage.mapped, "Excluded": coverage.excluded, "To do": coverage.to_do}
-        st.bar_chart({"Accounts": counts}, horizontal=True, height=150)
+        st.vega_lite_chart(_coverage_chart(coverage), width="stretch", key=_Keys(draft.view.ws_id).chart)
 
 
 def _problem_list(ws_id: int, draft: Draft) -> None:
-    summary = draft.problem_summary()
+    summary = _per_draft(draft, "problems", draft.problem_summary)
     active = st.session_state.get(_Keys(ws_id).f_kind) or ""
     if not summary:
         st.success("No problems found: every check passes.", icon=":material/check_circle:")
@@ -403,6 +457,15 @@ def _problem_list(ws_id: int, draft: Draft) -> None:
         )
 
 
+def _lazy(key: str) -> dict[str, str]:
+    """Expander arguments that run its content only while it is open.
+
+    Opening one reruns the page (as any click does); a closed one costs the page nothing, where the
+    categories table, the CSV files and the bulk controls drawn unseen took a tenth of every rerun.
+    """
+    return {"key": key, "on_change": "rerun"}
+
+
 def _filter_widgets(ws_id: int) -> None:
     keys = _Keys(ws_id)
     with st.expander("Filters", expanded=True, icon=":material/filter_list:"):
@@ -424,7 +487,11 @@ def _filter_widgets(ws_id: int) -> None:
 def _bulk_widgets(ws_id: int, draft: Draft, count: int) -> None:
     keys = _Keys(ws_id)
     # A steady label: Streamlit treats an expander with a new label as a new one, closing it.
-    with st.expander("Bulk actions on the rows shown", icon=":material/done_all:"):
+    with st.expander(
+        "Bulk actions on the rows shown", icon=":material/done_all:", **_lazy(keys.x_bulk)
+    ) as box:
+        if not box.open:
+            return
         st.caption(f"The actions below change the {count:,} rows the filters show.")
         left, middle, right = st.columns(3)
         with left:
@@ -462,11 +529,9 @@ def _fold_leftover(ws_id: int, draft: Draft) -> None:
         st.session_state[keys.editor] = st.session_state.get(keys.editor, 0) + 1
 
 
-def _editor(ws_id: int, draft: Draft, mask: pd.Series, shown: list[str], editable: bool) -> None:
+def _editor(ws_id: int, draft: Draft, shown: list[str], frame: pd.DataFrame, editable: bool) -> None:
     keys = _Keys(ws_id)
     st.session_state[keys.shown] = shown
-    # Selecting by the mask, not by the shown labels: looking 20,000 labels up again cost a tenth of a rerun.
-    frame = draft.table.loc[mask, list(COLUMNS)].reset_index(drop=True)
     editor_key = f"map{ws_id}:grid{st.session_state.get(keys.editor, 0)}"
     st.data_editor(
         frame,
@@ -481,9 +546,7 @@ def _editor(ws_id: int, draft: Draft, mask: pd.Series, shown: list[str], editabl
             ACCOUNT: st.column_config.TextColumn(pinned=True, width=ACCOUNT_WIDTH),
             TITLE: st.column_config.TextColumn(width=TITLE_WIDTH),
             CONFIDENCE: st.column_config.NumberColumn(format="%.2f"),
-            CATEGORY: st.column_config.SelectboxColumn(
-                options=draft.view.active_category_names, width=220
-            ),
+            CATEGORY: st.column_config.SelectboxColumn(options=draft.view.active_category_names, width=220),
             USE: st.column_config.CheckboxColumn(),
             NOTE: st.column_config.TextColumn(max_chars=500),
         },
@@ -559,7 +622,10 @@ def _files(page: PageContext, draft: Draft) -> None:
     editable, exportable = page.may(Action.MAP_EDIT), page.may(Action.EXPORT)
     if not (editable or exportable):
         return
-    with st.expander("Export or import as CSV" if editable else "Export as CSV", icon=":material/download:"):
+    label = "Export or import as CSV" if editable else "Export as CSV"
+    with st.expander(label, icon=":material/download:", **_lazy(_Keys(page.ws_id).x_files)) as box:
+        if not box.open:
+            return
         if exportable:
             _download(page, draft)
         if editable:
@@ -609,7 +675,11 @@ def _import_widgets(page: PageContext) -> None:
 
 def _categories(page: PageContext, draft: Draft) -> None:
     keys = _Keys(page.ws_id)
-    with st.expander("Routable categories of this workspace", icon=":material/category:"):
+    with st.expander(
+        "Routable categories of this workspace", icon=":material/category:", **_lazy(keys.x_categories)
+    ) as box:
+        if not box.open:
+            return
         listed = [
             {"Category": c.name, "Kind": c.kind.replace("_", " "), "Retired": c.retired}
             for c in draft.view.categories
@@ -668,8 +738,7 @@ def render_map(page: PageContext) -> None:
     with st.container():
         _problem_list(page.ws_id, draft)
     _filter_widgets(page.ws_id)
-    mask = draft.mask(_filters(page.ws_id))
-    shown = _visible(draft, mask)
+    shown, frame = _rows_shown(draft, _filters(page.ws_id))
     if editable:
         _bulk_widgets(page.ws_id, draft, len(shown))
     else:
@@ -681,7 +750,7 @@ def render_map(page: PageContext) -> None:
         f"{len(shown):,} of {len(draft.table):,} accounts shown. Suggested categories stay suggestions "
         "until someone accepts them."
     )
-    _editor(page.ws_id, draft, mask, shown, editable)
+    _editor(page.ws_id, draft, shown, frame, editable)
     _actions(page, draft)
     if editable:
         _conflicts(page)

@@ -48,7 +48,6 @@ from onboarding.progress import Outcome
 from onboarding.store import InvalidInput, Store, UnknownWorkspace, _now
 from onboarding.sync_jobs import sync_db_path
 
-BUSY_TIMEOUT_SECONDS = 15.0
 MAX_CATEGORY_NAME = 60
 MAX_NOTE = 500
 
@@ -239,12 +238,11 @@ class MappingStore:
 
     @contextmanager
     def _read(self) -> Iterator[sqlite3.Connection]:
-        conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_SECONDS)
-        conn.row_factory = sqlite3.Row
-        try:
+        # The progress store's connections, reused: the Map page reads the revision on every run.
+        with self.store._db() as db:
+            conn = db.conn
+            conn.row_factory = sqlite3.Row
             yield conn
-        finally:
-            conn.close()
 
     @contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:

@@ -13,7 +13,7 @@ from onboarding.mapping.model import UNDECIDED, Decision
 from onboarding.mapping.repository import Change
 from onboarding.progress import Outcome, StepChange, StepState
 from tests.actors import LOCAL
-from tests.mapping_helpers import CHART, gl, write_workspace_accounts
+from tests.mapping_helpers import CHART, gl, open_map_sections, write_workspace_accounts
 from tests.ui.harness import open_app, sidebar_states
 
 ANA = Identity("email:ana@acme.test", "Ana", Role.CUSTOMER_ADMIN, "ana@acme.test", verified=True)
@@ -122,7 +122,7 @@ def test_choosing_the_suggested_category_counts_as_accepting_it(ws, mapping):
 
 
 def test_bulk_accept_at_the_threshold(ws, mapping):
-    at = open_app(ws, "map")
+    at = open_map_sections(open_app(ws, "map"), ws.id, "x_bulk")
     click(at, ws, "accept")
     # Interim confidences: software 0.95, rent 0.9, travel 0.85, equipment 0.82 pass 0.8; telephone 0.7 and
     # bank 0.6 do not.
@@ -138,7 +138,7 @@ def test_bulk_accept_at_the_threshold(ws, mapping):
 
 
 def test_bulk_set_and_exclude_work_on_the_filtered_rows(ws, mapping):
-    at = open_app(ws, "map")
+    at = open_map_sections(open_app(ws, "map"), ws.id, "x_bulk")
     at.text_input(key=k(ws, "f_search")).input("6").run()
     at.multiselect(key=k(ws, "f_statuses")).set_value(["Active"]).run()
     at.selectbox(key=k(ws, "bulk_category")).set_value("Office Supplies & Expenses").run()
@@ -251,7 +251,7 @@ def test_another_session_s_save_shows_up_when_i_have_no_edits(ws, mapping):
 
 
 def test_category_changes(ws, mapping):
-    at = open_app(ws, "map")
+    at = open_map_sections(open_app(ws, "map"), ws.id, "x_categories")
     at.text_input(key=k(ws, "cat_new")).input("Subcontractors")
     click(at, ws, "cat_add")
     assert any("Category Subcontractors added." in s.value for s in at.success)
