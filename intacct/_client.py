@@ -14,9 +14,11 @@ transport can change without touching the reads.
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import itertools
 import logging
+import os
 import random
 import re
 import threading
@@ -31,13 +33,13 @@ from datetime import datetime
 from typing import Literal, Protocol
 from urllib.parse import urlsplit
 
-import orjson
 import requests
 import urllib3
 
 from . import _classify, _xml, errors
 from ._endpoint_trust import UntrustedEndpoint, trusted_session_endpoint
 from ._filters import Filter, check_field_name
+from ._rows import decode_records, row_reader, rows_of
 from .dates import parse_iso
 
 log = logging.getLogger("intacct")
@@ -109,6 +111,8 @@ class Page:
     total_count: int | None
     num_remaining: int | None
     offset: int
+    # With ``as_rows``: the records as ``(RECORDNO, *other fields)`` tuples instead (records is empty).
+    rows: list[tuple] | None = None
 
 
 @dataclass(frozen=True)
@@ -153,6 +157,8 @@ class Delivery:
     # Serialises one caller's own requests (see Session.query), on top of the client-wide cap.
     lane: threading.Semaphore | None = None
     json_rows: bool = False
+    # With json_rows: read a JSON reply straight into tuples of these fields (see ``_rows``).
+    row_fields: tuple[str, ...] | None = None
     # A caller's own cap on its requests in flight (``gate`` of Session.query_page and count).
     slots: threading.Semaphore | None = None
     # The attempts left for this request, when several sends share them (see Session._call).
@@ -323,6 +329,9 @@ class IntacctClient:
         if http is None:
             http = requests.Session()
             http.headers.update({"Content-Type": "application/xml", "User-Agent": _USER_AGENT})
+            # The environment is read once (see _proxies_for), not by requests on every request.
+            http.trust_env = False
+            http.verify = _ca_bundle() or True
             self._local.http = http
             with self._http_lock:
                 self._http_sessions.append(http)
@@ -396,7 +405,12 @@ class IntacctClient:
             # from the raw stream: requests' own .content reads a megabyte-sized page in 10 kB steps,
             # twice the CPU. The connection stays in the pool.
             response = self._http().post(
-                endpoint, data=payload, timeout=self.timeout, allow_redirects=False, stream=True
+                endpoint,
+                data=payload,
+                timeout=self.timeout,
+                allow_redirects=False,
+                stream=True,
+                proxies=_proxies_for(endpoint),
             )
             try:
                 body = response.raw.read(decode_content=True)
@@ -414,7 +428,9 @@ class IntacctClient:
         if 300 <= status < 400:
             raise _classify.redirect(status, response.headers.get("Location", ""))
         if how.json_rows and status == 200 and _is_json(response.headers.get("Content-Type", "")):
-            return _xml.Reply(rows=_json_rows(body))
+            if how.row_fields is not None:
+                return _xml.Reply(rows=row_reader(how.row_fields).read(body))
+            return _xml.Reply(rows=decode_records(body))
         is_xml = body.lstrip()[:1] == b"<" and b"<response" in body[:512]
         retry_after = _retry_after(response.headers.get("Retry-After"))
         failure = _classify.from_http(status, is_xml=is_xml, retry_after=retry_after)
@@ -426,6 +442,22 @@ class IntacctClient:
             raise _classify.with_http_status(exc, status, retry_after) from None
 
 
+@functools.lru_cache(maxsize=16)
+def _proxies_for(url: str) -> dict[str, str]:
+    """The proxies the environment names for this endpoint (HTTPS_PROXY, NO_PROXY and the like).
+
+    Read once per endpoint: left to itself, requests walks the whole environment twice on every request
+    (a third of a small request's CPU) and also looks for a ~/.netrc entry, which this client never
+    wants: the gateway's credentials travel inside the XML body.
+    """
+    return requests.utils.get_environ_proxies(url)
+
+
+def _ca_bundle() -> str | None:
+    """A CA bundle the environment names, as requests itself would honour it."""
+    return os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE") or None
+
+
 def _log_failure(names: str, error: errors.IntacctError) -> None:
     # str(error) comes from the server's reply only, never from the request, so it holds no secret.
     log.info("%s failed: %s %s [%s]", names, type(error).__name__, error.code or "-", error.support_reference)
@@ -433,45 +465,6 @@ def _log_failure(names: str, error: errors.IntacctError) -> None:
 
 def _is_json(content_type: str) -> bool:
     return content_type.split(";")[0].strip().lower() == "application/json"
-
-
-def _json_text(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)
-
-
-def _flat_json(row: dict, prefix: str = "") -> dict[str, str]:
-    out: dict[str, str] = {}
-    for key, value in row.items():
-        if isinstance(value, dict):
-            out.update(_flat_json(value, f"{prefix}{key}."))
-        else:
-            out[f"{prefix}{key}"] = value if type(value) is str else _json_text(value)
-    return out
-
-
-def _json_rows(body: bytes) -> list[dict[str, str]]:
-    """A bare JSON array of records, shaped like the XML form: flat dotted keys, string values.
-
-    Parsed with orjson: a 2,000-vendor page is over a megabyte of JSON on every keyset request of a sync,
-    and orjson reads it in a fraction of the standard library's time (and is strict about UTF-8).
-    """
-    try:
-        rows = orjson.loads(body)
-    except orjson.JSONDecodeError:
-        raise errors.ResponseParseError("The JSON reply is not well-formed.") from None
-    if type(rows) is not list or set(map(type, rows)) - {dict}:
-        raise errors.ResponseParseError("The JSON reply is not a list of records.")
-    if set(map(type, itertools.chain.from_iterable(row.values() for row in rows))) - {str}:
-        # Related objects may arrive nested ({"DISPLAYCONTACT": {"EMAIL1": ...}}), numbers and booleans
-        # bare; callers read them by dotted name as text, as the XML form gives them.
-        for i, row in enumerate(rows):
-            if any(type(value) is not str for value in row.values()):
-                rows[i] = _flat_json(row)
-    return rows
 
 
 def _only_result(reply: _xml.Reply) -> _xml.Result:
@@ -603,6 +596,7 @@ class Session:
         offset: int = 0,
         format: Literal["xml", "json"] = "xml",
         gate: threading.Semaphore | None = None,
+        as_rows: bool = False,
     ) -> Page:
         """One page of the ``query`` function.
 
@@ -610,18 +604,27 @@ class Session:
         to read, at the cost of the paging counters. Keyset paging (``RECORDNO > last``) needs none.
         Errors still come back as XML envelopes and raise as usual. ``gate``, when given, is held while
         the request is on the wire (not while the reply is read): a caller's own cap on its requests in
-        flight, which leaves the shared client's as it is.
+        flight, which leaves the shared client's as it is. ``as_rows`` (``fields`` must start with
+        RECORDNO) gives the records as tuples in ``Page.rows``, RECORDNO an integer: what a sync writes,
+        read without building a dict per record.
         """
+        row_fields = tuple(fields) if as_rows else None
         if format == "json":
             body = _query_body(object, fields, where, order_by, page_size, offset, returnformat="json")
-            how = Delivery(json_rows=True, slots=gate)
+            how = Delivery(json_rows=True, row_fields=row_fields, slots=gate)
             reply = self._call([_xml.Function(str(uuid.uuid4()), body)], how)
             if reply.rows is not None:
-                return Page(records=reply.rows, total_count=None, num_remaining=None, offset=offset)
-            return _page(_only_result(reply), offset)  # a gateway that ignored returnformat
-        if format != "xml":
+                if as_rows:
+                    return Page([], total_count=None, num_remaining=None, offset=offset, rows=reply.rows)
+                return Page(reply.rows, total_count=None, num_remaining=None, offset=offset)
+            page = _page(_only_result(reply), offset)  # a gateway that ignored returnformat
+        elif format == "xml":
+            page = self._query_page(object, fields, where, order_by, page_size, offset, Delivery(slots=gate))
+        else:
             raise ValueError("format must be 'xml' or 'json'")
-        return self._query_page(object, fields, where, order_by, page_size, offset, Delivery(slots=gate))
+        if as_rows:
+            page.rows, page.records = rows_of(page.records, fields), []
+        return page
 
     def _query_page(
         self,

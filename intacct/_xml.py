@@ -107,7 +107,8 @@ class Reply:
     auth: dict[str, str] = field(default_factory=dict)
     results: list[Result] = field(default_factory=list)
     # A JSON reply (query with returnformat json) is a bare array of records: no envelope, no results.
-    rows: list[dict[str, str]] | None = None
+    # Records are dicts, or tuples when the request asked for rows (``Delivery.row_fields``).
+    rows: list[dict[str, str]] | list[tuple] | None = None
 
 
 def _child_text(node: ET.Element | None, tag: str) -> str:

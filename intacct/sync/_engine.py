@@ -48,6 +48,7 @@ from operator import itemgetter
 from pathlib import Path
 
 from .. import F, Filter, PageRequest, Session, errors
+from .._rows import rows_of
 from ..dates import parse_iso
 from ..storage_faults import describe, storage_fault
 from . import _progress as P
@@ -463,7 +464,7 @@ class _Run:
         return [
             PageRequest(
                 task.object,
-                plan.schema.fields if fetching else ("RECORDNO",),
+                page_fields(plan.schema, fetching),
                 where=_where(task.lo, task.hi, since),
                 order_by="RECORDNO",
                 page_size=PAGE_SIZE,
@@ -483,12 +484,13 @@ class _Run:
         since = plan.since if fetching and plan.mode == "incremental" else None
         page = self.session.query_page(
             task.object,
-            sch.fields if fetching else ("RECORDNO",),
+            page_fields(sch, fetching),
             where=_where(task.lo, task.hi, since),
             order_by="RECORDNO",
             page_size=PAGE_SIZE,
             format=_page_format(task),
             gate=self.slots,
+            as_rows=True,
         )
         self._finish(task, page)
 
@@ -499,12 +501,10 @@ class _Run:
         fetching = task.kind == FETCH
         since = plan.since if fetching and plan.mode == "incremental" else None
         high_water_key = None
+        rows = page.rows if page.rows is not None else rows_of(page.records, page_fields(sch, fetching))
         if fetching:
-            rows = _rows(page.records, sch.data_fields)
             stamps = map(itemgetter(sch.data_fields.index(MODIFIED_FIELD) + 1), rows)
             high_water_key = max(filter(None, map(modified_key, stamps)), default=None)
-        else:
-            rows = [(int(r["RECORDNO"]),) for r in page.records]
         remaining, total_count = _remaining(page, rows, task.hi), page.total_count or 0
         del page  # only the rows go on; free the parsed records before perhaps waiting on the writer
         follow_ups: list[_Task] = []
@@ -767,16 +767,9 @@ def split_range(
     return ranges
 
 
-def _rows(records: list[dict[str, str]], data_fields: tuple[str, ...]) -> list[tuple]:
-    """``(RECORDNO, *values)`` per record; a field the gateway left out is empty."""
-    pick = itemgetter(*data_fields)
-    try:
-        if len(data_fields) > 1:
-            return [(int(r["RECORDNO"]), *pick(r)) for r in records]
-        return [(int(r["RECORDNO"]), pick(r)) for r in records]
-    except KeyError:
-        blanks = ("",) * len(data_fields)
-        return [(int(r["RECORDNO"]), *map(r.get, data_fields, blanks)) for r in records]
+def page_fields(sch: ObjectSchema, fetching: bool) -> tuple[str, ...]:
+    """What a page asks for: every field to fetch records, RECORDNO alone to scan for deletions."""
+    return sch.fields if fetching else ("RECORDNO",)
 
 
 def _page_format(task: _Task) -> str:

@@ -14,6 +14,7 @@ Tables besides the object tables (see ``_schema``):
 from __future__ import annotations
 
 import contextlib
+import itertools
 import json
 import sqlite3
 from collections.abc import Iterator, Sequence
@@ -26,6 +27,10 @@ from ..dates import parse_iso
 from ..private_files import private_database
 from ._report import SyncStatus
 from ._schema import ObjectSchema
+
+# Rows per multi-row upsert statement (see ``SyncStore._upsert``): under SQLite's 32,766 bound
+# parameters for any field list here, and big enough that a page is a handful of statements.
+UPSERT_ROWS = 100
 
 FETCH = "fetch"
 SCAN = "scan"
@@ -149,6 +154,7 @@ class SyncStore:
         self.conn = connect(self.path)
         self._create_meta_tables()
         self._sql: dict[str, tuple[str, str, str]] = {}
+        self._many: dict[str, str] = {}
 
     def close(self) -> None:
         self.conn.close()
@@ -276,7 +282,7 @@ class SyncStore:
                         continue
                     to_write.append((*row, stamp))
                 if to_write:
-                    self.conn.executemany(upsert, to_write)
+                    self._upsert(schema, upsert, to_write)
                 seen = {r[0] for r in rows}
             missing = []
             if covered is not None:
@@ -297,6 +303,37 @@ class SyncStore:
                 (len(rows), schema.name),
             )
         return PageOutcome(inserted, updated, len(missing))
+
+    def _upsert(self, schema: ObjectSchema, upsert: str, rows: list[tuple]) -> None:
+        """Write rows ``UPSERT_ROWS`` to a statement, the few left over one at a time.
+
+        Not ``executemany`` alone: it steps once per row, and every step lets go of the interpreter
+        lock and takes it back. With workers parsing meanwhile, each take-back waits its turn, two
+        thousand times a page; a statement of a hundred rows is one step, written by SQLite unlocked.
+        """
+        full = len(rows) - len(rows) % UPSERT_ROWS
+        if full:
+            many = self._many_sql(schema)
+            flat = list(itertools.chain.from_iterable(rows[:full]))
+            width = len(rows[0]) * UPSERT_ROWS
+            for start in range(0, len(flat), width):
+                self.conn.execute(many, flat[start : start + width])
+        if full < len(rows):
+            self.conn.executemany(upsert, rows[full:])
+
+    def _many_sql(self, schema: ObjectSchema) -> str:
+        cached = self._many.get(schema.name)
+        if cached is None:
+            cols = schema.data_fields
+            t = _q(schema.table)
+            one = "(" + ", ".join("?" * (len(cols) + 1)) + ", 0, ?)"
+            updates = ", ".join(f"{_q(c)}=excluded.{_q(c)}" for c in cols)
+            cached = self._many[schema.name] = (
+                f"INSERT INTO {t} (RECORDNO, {', '.join(map(_q, cols))}, _deleted, _synced_at) "
+                f"VALUES {', '.join([one] * UPSERT_ROWS)} ON CONFLICT(RECORDNO) DO UPDATE SET {updates}, "
+                "_deleted=0, _synced_at=excluded._synced_at"
+            )
+        return cached
 
     def _move_chunk(self, update: ChunkUpdate) -> None:
         if update.next_lo is None:

@@ -263,13 +263,13 @@ def test_truncated_json_is_retried_then_reported(make_sandbox, connect):
 
 
 def test_nested_json_related_fields_are_flattened_to_dotted_names():
-    from intacct._client import _json_rows
+    from intacct._rows import decode_records
 
     body = (
         b'[{"RECORDNO": 7, "ONHOLD": false,'
         b' "DISPLAYCONTACT": {"EMAIL1": "a@b.c", "MAILADDRESS": {"CITY": "Oslo"}}}]'
     )
-    assert _json_rows(body) == [
+    assert decode_records(body) == [
         {
             "RECORDNO": "7",
             "ONHOLD": "false",
@@ -278,7 +278,64 @@ def test_nested_json_related_fields_are_flattened_to_dotted_names():
         }
     ]
     flat = b'[{"RECORDNO": "7", "NAME": "x"}]'
-    assert _json_rows(flat) == [{"RECORDNO": "7", "NAME": "x"}]
+    assert decode_records(flat) == [{"RECORDNO": "7", "NAME": "x"}]
+
+
+ROW_FIELDS = ("RECORDNO", "NAME", "ONHOLD", "DISPLAYCONTACT.EMAIL1", "DISPLAYCONTACT.MAILADDRESS.CITY")
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        # flat text records: the fast path
+        b'[{"RECORDNO": "7", "NAME": "x", "ONHOLD": "false", "DISPLAYCONTACT.EMAIL1": "a@b.c",'
+        b' "DISPLAYCONTACT.MAILADDRESS.CITY": "Oslo", "EXTRA": {"deep": 1}}]',
+        # nested related fields, bare numbers and booleans: read the general way
+        b'[{"RECORDNO": 7, "NAME": "x", "ONHOLD": false,'
+        b' "DISPLAYCONTACT": {"EMAIL1": "a@b.c", "MAILADDRESS": {"CITY": "Oslo"}}}]',
+        # a nested related field beside flat text ones
+        b'[{"RECORDNO": "7", "NAME": "x", "ONHOLD": "false",'
+        b' "DISPLAYCONTACT": {"EMAIL1": "a@b.c", "MAILADDRESS": {"CITY": "Oslo"}}}]',
+    ],
+)
+def test_json_rows_are_the_same_tuples_whichever_shape_the_records_come_in(body):
+    from intacct._rows import decode_records, row_reader, rows_of
+
+    expected = [(7, "x", "false", "a@b.c", "Oslo")]
+    assert row_reader(ROW_FIELDS).read(body) == expected
+    assert rows_of(decode_records(body), ROW_FIELDS) == expected
+
+
+def test_json_rows_fill_missing_and_null_fields_with_blanks():
+    from intacct._rows import row_reader
+
+    body = b'[{"RECORDNO": "1", "NAME": null}, {"RECORDNO": "2", "NAME": "b", "ONHOLD": "true"}]'
+    assert row_reader(ROW_FIELDS).read(body) == [(1, "", "", "", ""), (2, "b", "true", "", "")]
+
+
+@pytest.mark.parametrize("body", [b"", b"[{", b"\xff\xfe", b'[{"RECORDNO": "1"}] trailing'])
+def test_json_rows_that_are_not_well_formed_raise_a_parse_error(body):
+    from intacct._rows import row_reader
+
+    with pytest.raises(errors.ResponseParseError):
+        row_reader(ROW_FIELDS).read(body)
+
+
+def test_a_json_page_asked_as_rows_matches_the_same_page_as_records(connect, make_sandbox):
+    box = make_sandbox(vendors=300)
+    session = connect(box.url).login("ACME-DEMO", "routable_ws", PASSWORD)
+    from intacct.sync._schema import schema
+
+    fields = schema("VENDOR").fields
+    ask = {"order_by": "RECORDNO", "page_size": 300}
+    records = session.query_page("VENDOR", fields, format="json", **ask)
+    rows = session.query_page("VENDOR", fields, format="json", as_rows=True, **ask)
+    as_xml = session.query_page("VENDOR", fields, as_rows=True, **ask)
+    assert rows.records == [] and len(rows.rows) == 300
+    from intacct._rows import rows_of
+
+    assert rows.rows == rows_of(records.records, fields) == as_xml.rows
+    assert all(isinstance(row[0], int) for row in rows.rows)
 
 
 def test_5xx_with_a_generic_xml_failure_is_retried_as_a_server_error(connect):
