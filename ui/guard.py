@@ -34,6 +34,8 @@ log = logging.getLogger("routable.ui")
 
 APP_TITLE = "Sage Intacct setup · Routable"
 APP_ICON = ":material/explore:"
+# The heading's "All steps" popover; its state says whether it is open.
+STEPS_POPOVER_KEY = "all_steps_popover"
 
 
 @dataclass(frozen=True)
@@ -245,8 +247,10 @@ def page_heading(ctx: PageContext, *, show_attention: bool = True) -> None:
     st.caption(f"{step_label(ctx.step)} · {as_text(ctx.workspace.name)}")
     # The sidebar hides behind an unlabelled arrow on a phone: the steps are one named tap away here too.
     where = f"All steps · this is step {step_number(ctx.step.key)} of {len(STEPS)}"
-    with st.popover(where, icon=":material/list:"):
-        step_links(ctx.progress, ctx.workspace)
+    # Drawn only while open (opening it reruns the page): closed, its links cost every run nothing.
+    with st.popover(where, icon=":material/list:", key=STEPS_POPOVER_KEY, on_change="rerun") as steps:
+        if steps.open:
+            step_links(ctx.progress, ctx.workspace)
     st.write(ctx.step.summary)
     if show_attention:
         attention_banner(ctx)

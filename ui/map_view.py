@@ -20,7 +20,7 @@ import intacct.sync
 from onboarding.access import Action
 from onboarding.identity import Identity
 from onboarding.mapping import actions
-from onboarding.mapping.checks import KIND_LABELS, ProblemKind, Severity
+from onboarding.mapping.checks import KIND_LABELS, TO_DO_KINDS, ProblemKind, Severity, kind_label
 from onboarding.mapping.defaults import CategoryKind
 from onboarding.mapping.draft import (
     ACCOUNT,
@@ -30,6 +30,7 @@ from onboarding.mapping.draft import (
     DEFAULT_THRESHOLD,
     EDITABLE,
     NOTE,
+    STATE,
     TITLE,
     TYPE_LABELS,
     USE,
@@ -49,6 +50,7 @@ from ui.safe import guarded
 # Fixed widths keep the category column at a known place (the browser test double-clicks into it).
 ACCOUNT_WIDTH = 90
 TITLE_WIDTH = 260
+STATE_WIDTH = 200
 GRID_ROW_PX = 35
 
 T = TypeVar("T")
@@ -351,6 +353,12 @@ def _status(page: PageContext, draft: Draft) -> None:
         )
 
 
+TO_DO_HELP = (
+    "Accounts with no category that are not excluded yet. Only the active income-statement ones among "
+    "them have to be decided before submitting."
+)
+
+
 def _per_draft(draft: Draft, name: str, compute: Callable[[], T], also: Hashable = None) -> T:
     """``compute()`` for this draft (and ``also``), worked out again only when either changed.
 
@@ -422,31 +430,52 @@ def coverage_summary(draft: Draft) -> None:
     cols = st.columns([1, 1, 1, 1, 1, 3])
     cols[0].metric("Mapped", f"{coverage.mapped:,}")
     cols[1].metric("Excluded", f"{coverage.excluded:,}")
-    cols[2].metric("To do", f"{coverage.to_do:,}")
-    cols[3].metric("Errors", f"{coverage.errors:,}")
-    cols[4].metric("Warnings", f"{coverage.warnings:,}")
+    cols[2].metric("To do", f"{coverage.to_do:,}", help=TO_DO_HELP)
+    cols[3].metric("Errors", f"{coverage.errors:,}", help="Decisions that look wrong; each must be fixed.")
+    cols[4].metric("Warnings", f"{coverage.warnings:,}", help="Worth a look; they do not stop a submission.")
     with cols[5]:
         st.vega_lite_chart(_coverage_chart(coverage), width="stretch", key=_Keys(draft.view.ws_id).chart)
+    if coverage.must_decide:
+        st.caption(
+            f":material/pending_actions: {coverage.must_decide:,} of the accounts to do are active "
+            "income-statement accounts, where bills post: give each a category or exclude it before "
+            "submitting. Balance-sheet accounts may stay undecided."
+        )
+
+
+def _problem_button(ws_id: int, kind: ProblemKind, severity: Severity, count: int) -> None:
+    if kind in TO_DO_KINDS:
+        icon = ":material/pending_actions:"
+    else:
+        icon = ":material/error:" if severity == Severity.ERROR else ":material/warning:"
+    st.button(
+        f"{count:,} · {KIND_LABELS[kind]} ({kind_label(kind)})",
+        key=f"map{ws_id}:problem:{kind.name}",
+        icon=icon,
+        type="tertiary",
+        on_click=guarded(_filter_problem),
+        args=(ws_id, str(kind)),
+    )
 
 
 def _problem_list(ws_id: int, draft: Draft) -> None:
     summary = _per_draft(draft, "problems", draft.problem_summary)
     active = st.session_state.get(_Keys(ws_id).f_kind) or ""
-    if not summary:
+    wrong = [item for item in summary if item[0] not in TO_DO_KINDS]
+    to_do = [item for item in summary if item[0] in TO_DO_KINDS]
+    # Real problems lead; accounts nobody decided yet come after them, as the work still to do.
+    if wrong:
+        st.markdown("**Problems** · click one to show only its rows")
+        for item in wrong:
+            _problem_button(ws_id, *item)
+    elif to_do:
+        st.success("No problems in what is decided so far.", icon=":material/check_circle:")
+    else:
         st.success("No problems found: every check passes.", icon=":material/check_circle:")
-        return
-    st.markdown("**Problems** · click one to show only its rows")
-    for kind, severity, count in summary:
-        icon = ":material/error:" if severity == Severity.ERROR else ":material/warning:"
-        label = f"{count:,} · {KIND_LABELS[kind]} ({severity})"
-        st.button(
-            label,
-            key=f"map{ws_id}:problem:{kind.name}",
-            icon=icon,
-            type="tertiary",
-            on_click=guarded(_filter_problem),
-            args=(ws_id, str(kind)),
-        )
+    if to_do:
+        st.markdown("**Still to decide** · click to show only those rows")
+        for item in to_do:
+            _problem_button(ws_id, *item)
     if active:
         st.button(
             "Show every problem kind again",
@@ -547,8 +576,12 @@ def _editor(ws_id: int, draft: Draft, shown: list[str], frame: pd.DataFrame, edi
             TITLE: st.column_config.TextColumn(width=TITLE_WIDTH),
             CONFIDENCE: st.column_config.NumberColumn(format="%.2f"),
             CATEGORY: st.column_config.SelectboxColumn(options=draft.view.active_category_names, width=220),
-            USE: st.column_config.CheckboxColumn(),
+            USE: st.column_config.CheckboxColumn(
+                help="Off means the account is not used in Routable; its category then reads so too."
+            ),
             NOTE: st.column_config.TextColumn(max_chars=500),
+            # Wide enough for the longest state, "new since the last approval", in a 1280-px window.
+            STATE: st.column_config.TextColumn(width=STATE_WIDTH),
         },
         # A short list gets a short grid; a long one scrolls inside a fixed height.
         height=min(520, GRID_ROW_PX * (len(shown) + 1) + 3),
@@ -586,8 +619,9 @@ def _actions(page: PageContext, draft: Draft) -> None:
     if not page.may(Action.MAP_EDIT):
         return
     pending = len(draft.changes())
-    left, middle, right, _ = st.columns([1, 1, 1, 2])
-    left.button(
+    # A row of buttons each as wide as its label: equal columns cut "Submit for review" short.
+    row = st.container(horizontal=True, key=_Keys(page.ws_id).action_row)
+    row.button(
         f"Save {pending} change{'s' if pending != 1 else ''}" if pending else "Save",
         type="primary",
         disabled=not pending,
@@ -596,7 +630,7 @@ def _actions(page: PageContext, draft: Draft) -> None:
         args=(page,),
         icon=":material/save:",
     )
-    middle.button(
+    row.button(
         "Discard edits",
         disabled=not pending,
         key=f"map{page.ws_id}:discard",
@@ -605,14 +639,15 @@ def _actions(page: PageContext, draft: Draft) -> None:
     )
     if not page.may(Action.SUBMIT):
         return
-    right.button(
+    row.button(
         "Submit for review",
         key=f"map{page.ws_id}:submit",
         on_click=guarded(_submit),
         args=(page,),
         icon=":material/send:",
         disabled=bool(pending),
-        help="Freezes the saved mapping as a version a finance lead approves. Errors must be fixed first.",
+        help="Freezes the saved mapping as a version a finance lead approves. Every error must be fixed and "
+        "every account still to decide decided first.",
     )
     if pending:
         st.caption(f":material/edit: {pending} unsaved change{'s' if pending != 1 else ''}.")
