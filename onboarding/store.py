@@ -28,6 +28,7 @@ from intacct.private_files import private_database
 from onboarding.identity import Identity
 from onboarding.names import NameProblem, clean_name, name_key
 from onboarding.progress import AuditEntry, Outcome, Snapshot, StepProgress, StepState
+from onboarding.sqlite_pool import ConnectionPool
 from onboarding.steps import STEP_KEYS
 from onboarding.vault import Secret
 
@@ -147,6 +148,7 @@ def new_ref() -> str:
 class Store:
     def __init__(self, db_path: str | Path) -> None:
         self.path = private_database(db_path)
+        self._pool = ConnectionPool(self.path, BUSY_TIMEOUT_SECONDS, ("PRAGMA foreign_keys = ON",))
         self._ensure_schema()
 
     def __repr__(self) -> str:
@@ -155,13 +157,10 @@ class Store:
     # -- plumbing -------------------------------------------------------------------------------
 
     @contextmanager
-    def _db(self) -> Iterator[sqlite_utils.Database]:
-        conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_SECONDS)
-        try:
-            conn.execute("PRAGMA foreign_keys = ON")
+    def _db(self, *, reuse: bool = True) -> Iterator[sqlite_utils.Database]:
+        """A connection with foreign keys on; reused from earlier calls unless ``reuse`` is False."""
+        with self._pool.connection(reuse=reuse) as conn:
             yield sqlite_utils.Database(conn, execute_plugins=False)
-        finally:
-            conn.close()
 
     @contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
@@ -400,7 +399,8 @@ class Store:
         Rows are erased with secure_delete on, the file is vacuumed and the write-ahead log truncated, so no
         password ciphertext survives in free pages of the database file or its log.
         """
-        with self._db() as db:
+        # A connection of its own: secure_delete stays with it, not with connections reused later.
+        with self._db(reuse=False) as db:
             conn = db.conn
             conn.execute("PRAGMA secure_delete = ON")
             conn.execute("BEGIN IMMEDIATE")

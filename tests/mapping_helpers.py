@@ -101,3 +101,14 @@ def interim_suggest(accounts, categories=None, *, approved=None):
         else:
             out.append(InterimSuggestion(None, 0.0, "no clue in the title"))
     return out
+
+
+# The Map page's expanders that draw their content only while open (bulk actions, CSV files, categories).
+MAP_SECTIONS = ("x_bulk", "x_files", "x_categories")
+
+
+def open_map_sections(at, ws_id: int, *sections: str):
+    """Open the Map page's lazy expanders (all of them by default), as a click on each would; reruns."""
+    for section in sections or MAP_SECTIONS:
+        at.session_state[f"map{ws_id}:{section}"] = True
+    return at.run()

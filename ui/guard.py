@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import streamlit as st
 
-from onboarding.access import AccessDenied, Action
+from onboarding.access import AccessDenied, Action, may
 from onboarding.identity import Identity
 from onboarding.password_check import unreadable_passwords
 from onboarding.platform import Platform, PlatformConfigError
@@ -34,6 +34,8 @@ log = logging.getLogger("routable.ui")
 
 APP_TITLE = "Sage Intacct setup · Routable"
 APP_ICON = ":material/explore:"
+# The heading's "All steps" popover; its state says whether it is open.
+STEPS_POPOVER_KEY = "all_steps_popover"
 
 
 @dataclass(frozen=True)
@@ -50,7 +52,7 @@ class PageContext:
     # Who acts on this page: every change a page makes is recorded against this identity.
     actor: Identity
     platform_problem: str = ""
-    # Answers of may() in this run: views ask the same question several times, each a database read.
+    # Answers of may() in this run: views ask the same question several times.
     _answers: dict[Action, bool] = field(default_factory=dict, compare=False, repr=False)
 
     @property
@@ -60,7 +62,9 @@ class PageContext:
     def may(self, action: Action) -> bool:
         """Whether the acting identity may do `action` on this page's workspace (views ask before drawing)."""
         if action not in self._answers:
-            self._answers[action] = self.store.may(action, self.ws_id)
+            # Asked of the workspace this run read (and checked) at its top: the same answer the store
+            # gives, without reading the workspace again for every question.
+            self._answers[action] = may(self.actor, action, self.workspace)
         return self._answers[action]
 
     @property
@@ -185,11 +189,13 @@ def _setup(
         platform, platform_problem = _open_platform()
         workspace = workspaces.current_workspace(store)
         progress = store.get_progress(workspace.id) if workspace else None
+        sharing = screen_share_on(store, actor)
         # The mapping editor loses edits on reruns it did not cause: no live sidebar there.
-        render_sidebar(store, platform, workspace, progress, mode, poll=step_key != StepKey.MAP)
+        render_sidebar(
+            store, platform, workspace, progress, mode, poll=step_key != StepKey.MAP, sharing=sharing
+        )
         if platform_problem:
             st.sidebar.error(platform_problem, icon=":material/build:")
-        sharing = screen_share_on(store, actor)
         if sharing:
             badge()
         _warn_unreadable_passwords(store, vault, workspace)
@@ -241,8 +247,10 @@ def page_heading(ctx: PageContext, *, show_attention: bool = True) -> None:
     st.caption(f"{step_label(ctx.step)} · {as_text(ctx.workspace.name)}")
     # The sidebar hides behind an unlabelled arrow on a phone: the steps are one named tap away here too.
     where = f"All steps · this is step {step_number(ctx.step.key)} of {len(STEPS)}"
-    with st.popover(where, icon=":material/list:"):
-        step_links(ctx.progress, ctx.workspace)
+    # Drawn only while open (opening it reruns the page): closed, its links cost every run nothing.
+    with st.popover(where, icon=":material/list:", key=STEPS_POPOVER_KEY, on_change="rerun") as steps:
+        if steps.open:
+            step_links(ctx.progress, ctx.workspace)
     st.write(ctx.step.summary)
     if show_attention:
         attention_banner(ctx)

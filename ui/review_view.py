@@ -3,6 +3,8 @@ decision (approve, or send back with a comment), the audit trail and the approve
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import streamlit as st
 
 from onboarding.access import Action
@@ -13,11 +15,19 @@ from onboarding.mapping.repository import MappingError, MappingStore, Version
 from onboarding.steps import StepKey
 from ui.display import as_text
 from ui.guard import PageContext
-from ui.map_view import acting, mapping_store
+from ui.map_view import TO_DO_HELP, acting, mapping_store
 from ui.nav import step_link
 from ui.safe import guarded
 
 AUDIT_SHOWN = 500
+# Who made a change is a name or an e-mail address: a fixed width, so the before and after columns keep
+# the room (a long label is cut on screen; the full one is in the CSV and on hover).
+WHO_WIDTH = 170
+DIFF_COLUMNS = {"Changed by": st.column_config.TextColumn(width=WHO_WIDTH)}
+AUDIT_COLUMNS = {
+    "Who": st.column_config.TextColumn(width=WHO_WIDTH),
+    "When": st.column_config.TextColumn(width=135),
+}
 
 
 def _key(page: PageContext, name: str) -> str:
@@ -71,7 +81,7 @@ def _summary(page: PageContext, mapping: MappingStore, version: Version, changed
     cols = st.columns(6)
     cols[0].metric("Mapped", f"{coverage.mapped:,}")
     cols[1].metric("Excluded", f"{coverage.excluded:,}")
-    cols[2].metric("To do", f"{coverage.to_do:,}")
+    cols[2].metric("To do", f"{coverage.to_do:,}", help=TO_DO_HELP)
     cols[3].metric("Errors", f"{coverage.errors:,}")
     cols[4].metric("Warnings", f"{coverage.warnings:,}")
     cols[5].metric("Changed since the last approval", f"{changed:,}")
@@ -81,14 +91,19 @@ def _summary(page: PageContext, mapping: MappingStore, version: Version, changed
 def _problems(problems: list) -> None:
     if not problems:
         return
-    errors = [p for p in problems if p.severity == Severity.ERROR]
+    to_do = [p for p in problems if p.is_to_do]
+    errors = [p for p in problems if p.is_error and not p.is_to_do]
+    warnings = len(problems) - len(errors) - len(to_do)
+    counts = [f"{len(errors)} errors", f"{warnings} warnings"] + (
+        [f"{len(to_do)} still to decide"] if to_do else []
+    )
+    # Real problems first, then the accounts still to decide.
+    ordered = sorted(problems, key=lambda p: (p.is_to_do, not p.is_error))
     with st.expander(
-        f"Problems: {len(errors)} errors, {len(problems) - len(errors)} warnings",
-        expanded=bool(errors),
-        icon=":material/warning:",
+        "Problems: " + ", ".join(counts), expanded=bool(errors or to_do), icon=":material/warning:"
     ):
         st.dataframe(
-            [{"Account": p.account, "Severity": str(p.severity), "Problem": p.message} for p in problems],
+            [{"Account": p.account, "Kind": p.label, "Problem": p.message} for p in ordered],
             hide_index=True,
         )
 
@@ -117,7 +132,7 @@ def _diff(page: PageContext, mapping: MappingStore, version: Version) -> int:
     needle = search.strip().casefold()
     if needle:
         table = [row for row in table if any(needle in str(value).casefold() for value in row.values())]
-    st.dataframe(table, hide_index=True)
+    st.dataframe(table, hide_index=True, column_config=DIFF_COLUMNS)
     st.download_button(
         "Download the changes (CSV)",
         data=diff_csv(rows),
@@ -163,10 +178,13 @@ def _approve_widgets(page: PageContext, version: Version, has_errors: bool) -> N
         key=_key(page, "approve"),
         on_click=guarded(_approve),
         args=(page, version.number),
-        help="Refused while any error remains." if has_errors else None,
+        help="Refused while an error or an account still to decide remains." if has_errors else None,
     )
     if has_errors:
-        st.caption("Errors remain, so this version cannot be approved. Send it back with what to fix.")
+        st.caption(
+            "Errors remain, or accounts still to decide, so this version cannot be approved. Send it back "
+            "with what to fix."
+        )
 
 
 def _send_back_widgets(page: PageContext, version: Version) -> None:
@@ -182,10 +200,19 @@ def _send_back_widgets(page: PageContext, version: Version) -> None:
     )
 
 
-def _approved_files(page: PageContext, mapping: MappingStore, version: Version) -> None:
+def _approved_files(
+    page: PageContext, mapping: MappingStore, version: Version, *, with_summary: bool = False
+) -> None:
     st.subheader(f"Approved: version {version.number}")
     unchecked = "" if version.second_person_checked else " · not checked by a second person"
     st.caption(f"Approved by {as_text(version.decided_by)} on {_when(version.decided_at)}{unchecked}.")
+    if with_summary:
+        coverage, _ = mapping.version_summary(page.ws_id, version.number)
+        cols = st.columns(4)
+        cols[0].metric("Accounts", f"{coverage.accounts:,}")
+        cols[1].metric("Mapped", f"{coverage.mapped:,}")
+        cols[2].metric("Excluded", f"{coverage.excluded:,}")
+        cols[3].metric("Warnings", f"{coverage.warnings:,}")
     left, right, _ = st.columns([1, 1, 2])
     name = page.workspace.name
     left.download_button(
@@ -206,12 +233,28 @@ def _approved_files(page: PageContext, mapping: MappingStore, version: Version) 
     )
 
 
+def _audit_csv(page: PageContext, mapping: MappingStore) -> Callable[[], bytes]:
+    """The audit trail as CSV, written when the button is clicked, so it holds every entry up to then.
+
+    Data handed over with the page was the trail as this run read it; a click right after an approval
+    could get the file of the run before. Built on the click, it always reads what is stored.
+    """
+    actor, ws_id = acting(page), page.ws_id
+    return lambda: actions.export_audit_csv(mapping, ws_id, actor=actor)
+
+
 def _audit(page: PageContext, mapping: MappingStore) -> None:
     st.subheader("Audit trail")
-    entries = mapping.audit(page.ws_id)
+    entries = mapping.audit(page.ws_id, limit=AUDIT_SHOWN + 1)
     if not entries:
         st.caption("No changes recorded yet.")
         return
+    total = mapping.audit_count(page.ws_id) if len(entries) > AUDIT_SHOWN else len(entries)
+    st.caption(
+        f"The table shows the latest {AUDIT_SHOWN} entries, newest first"
+        + (f" ({total:,} are recorded)" if total > AUDIT_SHOWN else "")
+        + ". The CSV download below holds every entry."
+    )
     st.dataframe(
         [
             {
@@ -227,12 +270,11 @@ def _audit(page: PageContext, mapping: MappingStore) -> None:
             for e in entries[:AUDIT_SHOWN]
         ],
         hide_index=True,
+        column_config=AUDIT_COLUMNS,
     )
-    if len(entries) > AUDIT_SHOWN:
-        st.caption(f"The latest {AUDIT_SHOWN} of {len(entries):,} entries; the download has them all.")
     st.download_button(
         "Download the audit trail (CSV)",
-        data=actions.export_audit_csv(mapping, page.ws_id, actor=acting(page)),
+        data=_audit_csv(page, mapping),
         file_name=f"mapping-audit-{page.ws_id}.csv",
         mime="text/csv",
         key=_key(page, "audit"),
@@ -253,6 +295,15 @@ def render_review(page: PageContext) -> None:
             problems = _summary(page, mapping, pending, changed)
             _problems(problems)
         _decide(page, pending, any(p.severity == Severity.ERROR for p in problems))
+    elif approved is not None and versions[0] is approved:
+        # The latest word on the mapping is an approval: that version leads, with its files.
+        _approved_files(page, mapping, approved, with_summary=True)
+        st.caption(
+            ":material/inbox: Nothing is waiting for review. A new version comes here when the mapping is "
+            "changed and submitted again on the Map step."
+        )
+        step_link(StepKey.MAP, "Go to the Map accounts step")
+        approved = None  # shown already
     else:
         latest = versions[0] if versions else None
         if latest is not None and latest.status == "sent back":

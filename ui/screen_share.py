@@ -32,9 +32,12 @@ def _save(store: Store | ScopedStore, identity: Identity) -> None:
     set_screen_share(store, identity, bool(st.session_state.get(_WIDGET)))
 
 
-def toggle(store: Store | ScopedStore, identity: Identity) -> None:
-    """The sidebar switch; the stored setting, not the widget, is the truth on every run."""
-    st.session_state[_WIDGET] = screen_share_on(store, identity)
+def toggle(store: Store | ScopedStore, identity: Identity, on: bool | None = None) -> None:
+    """The sidebar switch; the stored setting, not the widget, is the truth on every run.
+
+    ``on`` is that setting when the caller read it already in this run.
+    """
+    st.session_state[_WIDGET] = screen_share_on(store, identity) if on is None else on
     st.toggle(
         "Screen-share mode",
         key=_WIDGET,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
-from onboarding.access import Action
+from onboarding.access import Action, may
 from onboarding.access_mode import AccessMode
 from onboarding.identity import Identity
 from onboarding.platform import Platform
@@ -86,13 +86,18 @@ def render_sidebar(
     mode: AccessMode = AccessMode.LOCAL,
     *,
     poll: bool = True,
+    sharing: bool | None = None,
 ) -> None:
-    """`poll` False keeps the sidebar still while a sync runs (pages with an editor that reruns upset)."""
+    """`poll` False keeps the sidebar still while a sync runs (pages with an editor that reruns upset).
+
+    `sharing` is the screen-share setting when the caller read it already in this run.
+    """
     identity: Identity = store.identity
     with st.sidebar:
         st.markdown("### Routable × Sage Intacct")
         who_am_i(identity, mode)
-        sharing = screen_share.screen_share_on(store, identity)
+        if sharing is None:
+            sharing = screen_share.screen_share_on(store, identity)
         if workspace is not None:
             workspaces.switcher(store, workspace, screen_share=sharing)
             if store.may(Action.CREATE_WORKSPACE):
@@ -101,10 +106,11 @@ def render_sidebar(
         if workspace is not None and progress is not None:
             st.divider()
             _step_list(progress, workspace, poll)
-            if store.may(Action.INVITE_FINANCE_REVIEWER, workspace.id):
+            # Asked of the workspace read at the top of this run, rather than reading it once more.
+            if may(identity, Action.INVITE_FINANCE_REVIEWER, workspace):
                 _page_link(TEAM_PAGE.page_file, TEAM_PAGE.title, TEAM_PAGE.icon, workspace_link(workspace))
         st.divider()
-        screen_share.toggle(store, identity)
+        screen_share.toggle(store, identity, on=sharing)
         if sharing:
             screen_share.badge()
         if platform is not None:

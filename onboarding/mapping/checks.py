@@ -44,9 +44,15 @@ SEVERITY = {
     ProblemKind.INACTIVATED_IN_INTACCT: Severity.WARNING,
 }
 
+# An account nobody decided yet is work to do, not a mistake: it still blocks a submission (bills
+# need a category for every account they can post to), but pages count it as "to do", apart from the
+# real problems, so a freshly synced chart does not open on hundreds of "errors".
+TO_DO_KINDS = frozenset({ProblemKind.UNMAPPED})
+TO_DO = "to do"
+
 # The line the problem list shows for each kind, with how many accounts it concerns.
 KIND_LABELS = {
-    ProblemKind.UNMAPPED: "Active income-statement accounts with no category and not excluded",
+    ProblemKind.UNMAPPED: "Active income-statement accounts still to decide (choose a category or exclude)",
     ProblemKind.INACTIVE_NEWLY_MAPPED: "Inactive accounts given a category since the last approval",
     ProblemKind.BALANCE_SHEET_ON_EXPENSE: "Balance-sheet accounts on an expense category",
     ProblemKind.RETIRED_CATEGORY: "Accounts on a retired category",
@@ -70,6 +76,20 @@ class Problem:
     @property
     def is_error(self) -> bool:
         return self.severity == Severity.ERROR
+
+    @property
+    def is_to_do(self) -> bool:
+        """A decision still to make (it blocks a submission, but nothing is wrong yet)."""
+        return self.kind in TO_DO_KINDS
+
+    @property
+    def label(self) -> str:
+        """How the pages call it: "to do" for a decision still to make, else its severity."""
+        return kind_label(self.kind)
+
+
+def kind_label(kind: ProblemKind) -> str:
+    return TO_DO if kind in TO_DO_KINDS else str(SEVERITY[kind])
 
 
 def _is_income(row: MappingRow) -> bool:
@@ -148,7 +168,21 @@ def check_rows(rows: Iterable[MappingRow], categories: dict[str, Category]) -> l
 
 
 def errors(problems: Iterable[Problem]) -> list[Problem]:
+    """Everything that blocks a submission or an approval: real errors and decisions still to make."""
     return [problem for problem in problems if problem.is_error]
+
+
+def blocking_summary(blocking: Iterable[Problem]) -> str:
+    """What stops a submission, in words: so many accounts to decide, so many errors to fix."""
+    found = list(blocking)
+    to_do = sum(1 for problem in found if problem.is_to_do)
+    wrong = len(found) - to_do
+    parts = []
+    if to_do:
+        parts.append(f"{to_do:,} active income-statement account{'s' if to_do != 1 else ''} still to decide")
+    if wrong:
+        parts.append(f"{wrong:,} error{'s' if wrong != 1 else ''} to fix")
+    return " and ".join(parts)
 
 
 def decision_problems(decision: Decision, row: MappingRow, categories: dict[str, Category]) -> list[Problem]:

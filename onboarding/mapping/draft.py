@@ -13,7 +13,15 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from onboarding.mapping.checks import KIND_LABELS, SEVERITY, Problem, ProblemKind, Severity, decision_problems
+from onboarding.mapping.checks import (
+    KIND_LABELS,
+    SEVERITY,
+    TO_DO_KINDS,
+    Problem,
+    ProblemKind,
+    Severity,
+    decision_problems,
+)
 from onboarding.mapping.model import ChangeHow, Decision, MappingRow, RowState
 from onboarding.mapping.repository import Change, Coverage, MappingView
 
@@ -60,7 +68,7 @@ def _number_key(number: str) -> float:
 
 
 def _problem_text(problems: Sequence[Problem]) -> str:
-    return "; ".join(f"{p.severity}: {KIND_LABELS[p.kind].lower()}" for p in problems)
+    return "; ".join(f"{p.label}: {KIND_LABELS[p.kind].lower()}" for p in problems)
 
 
 class Draft:
@@ -146,12 +154,7 @@ class Draft:
         for position, values in edited_rows.items():
             account = shown[int(position)]
             current = self.decision(account)
-            category = values.get(CATEGORY, current.category)
-            decision = Decision(
-                category if isinstance(category, str) and category else None,
-                bool(values.get(USE, current.use_in_routable)),
-                " ".join(str(values.get(NOTE, current.note) or "").split()),
-            )
+            decision = self._edited(current, values)
             if decision == current:
                 continue
             suggestion = self.rows[account].suggestion
@@ -159,6 +162,33 @@ class Draft:
             self._set(account, decision, ChangeHow.SUGGESTION_ACCEPTED if accepted else ChangeHow.TYPED)
             count += 1
         return count
+
+    def _edited(self, current: Decision, values: Mapping[str, object]) -> Decision:
+        """The decision a row's edited cells make, keeping the category and the switch in step.
+
+        Excluding has one meaning shown two ways: the category "Not used in Routable" and "use in
+        Routable" off. The category leads: choosing it turns the switch off, choosing any other turns
+        it on. Turning the switch off picks that category; turning it back on clears it, to be chosen.
+        """
+        note = " ".join(str(values.get(NOTE, current.note) or "").split())
+        if CATEGORY in values:
+            category = values[CATEGORY]
+            chosen = category if isinstance(category, str) and category else None
+            if chosen is None:
+                return Decision(None, True, note)
+            return Decision(chosen, not self._excluding(chosen), note)
+        if USE in values and bool(values[USE]) != current.use_in_routable:
+            if values[USE]:
+                kept = (
+                    current.category if current.category and not self._excluding(current.category) else None
+                )
+                return Decision(kept, True, note)
+            return Decision(self.view.excluded_category, False, note)
+        return Decision(current.category, current.use_in_routable, note)
+
+    def _excluding(self, category: str) -> bool:
+        found = self.categories.get(category)
+        return found is not None and found.excluded
 
     def accept_suggestions(self, accounts: Iterable[str], threshold: float = DEFAULT_THRESHOLD) -> int:
         """Accept every suggestion at or above ``threshold`` on rows nobody decided yet."""
@@ -222,7 +252,9 @@ class Draft:
         if filters.unmapped_only:
             keep &= (category == "") & table[USE]
         if filters.problems_only:
-            keep &= table[PROBLEMS] != ""
+            # Real problems: an account still to decide is what "unmapped only" shows.
+            wrong = {a for a, problems in self.problems.items() if any(not p.is_to_do for p in problems)}
+            keep &= table.index.isin(wrong)
         if filters.new_only:
             keep &= table["_new"]
         if filters.types:
@@ -250,12 +282,12 @@ class Draft:
         return [problem for problems in self.problems.values() for problem in problems]
 
     def problem_summary(self) -> list[tuple[ProblemKind, Severity, int]]:
-        """(kind, severity, how many accounts) for every kind found, errors first."""
+        """(kind, severity, how many accounts) for every kind found: errors, warnings, then to-dos."""
         counts = Counter(problem.kind for problem in self.all_problems())
         order = list(ProblemKind)
         return sorted(
             ((kind, SEVERITY[kind], count) for kind, count in counts.items()),
-            key=lambda item: (item[1] != Severity.ERROR, order.index(item[0])),
+            key=lambda item: (item[0] in TO_DO_KINDS, item[1] != Severity.ERROR, order.index(item[0])),
         )
 
     def coverage(self) -> Coverage:
@@ -265,8 +297,4 @@ class Draft:
         decided = (category != "") | ~table[USE] | (table[NOTE] != "")
         excluded = decided & (~table[USE] | category.isin(excluded_names))
         mapped = (category != "") & ~excluded
-        problems = self.all_problems()
-        found_errors = sum(1 for p in problems if p.is_error)
-        return Coverage(len(table), int(mapped.sum()), int(excluded.sum()),
-                        int(len(table) - mapped.sum() - excluded.sum()), found_errors,
-                        len(problems) - found_errors)  # fmt: skip
+        return Coverage.counted(len(table), int(mapped.sum()), int(excluded.sum()), self.all_problems())

@@ -28,7 +28,7 @@ import copy
 import functools
 import inspect
 import sqlite3
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -39,7 +39,7 @@ from onboarding import progress
 from onboarding.access import Action
 from onboarding.identity import Identity
 from onboarding.mapping.accounts import GLAccount, read_accounts
-from onboarding.mapping.checks import Problem, ProblemKind, check_rows, errors
+from onboarding.mapping.checks import Problem, ProblemKind, blocking_summary, check_rows, errors
 from onboarding.mapping.defaults import CategoryKind, default_categories
 from onboarding.mapping.model import (
     UNDECIDED,
@@ -60,7 +60,6 @@ from onboarding.scoped_store import ScopedStore, require_on
 from onboarding.store import InvalidInput, Store, UnknownWorkspace, _now
 from onboarding.sync_jobs import sync_db_path
 
-BUSY_TIMEOUT_SECONDS = 15.0
 MAX_CATEGORY_NAME = 60
 MAX_NOTE = 500
 
@@ -154,9 +153,18 @@ class Coverage:
     accounts: int
     mapped: int
     excluded: int
-    to_do: int
-    errors: int
+    to_do: int  # neither mapped nor excluded
+    errors: int  # real errors; decisions still to make are counted in must_decide
     warnings: int
+    must_decide: int = 0  # of to_do, the accounts a submission waits for (active, income statement)
+
+    @classmethod
+    def counted(cls, accounts: int, mapped: int, excluded: int, problems: Iterable[Problem]) -> Coverage:
+        found = list(problems)
+        must_decide = sum(1 for problem in found if problem.is_to_do)
+        wrong = sum(1 for problem in found if problem.is_error and not problem.is_to_do)
+        warnings = sum(1 for problem in found if not problem.is_error)
+        return cls(accounts, mapped, excluded, accounts - mapped - excluded, wrong, warnings, must_decide)
 
 
 @dataclass
@@ -201,9 +209,7 @@ def coverage(
     live = [row for row in rows if not row.account.deleted]
     mapped = sum(1 for row in live if is_mapped(row.decision, categories))
     excluded = sum(1 for row in live if is_excluded(row.decision, categories))
-    found_errors = sum(1 for problem in problems if problem.is_error)
-    return Coverage(len(live), mapped, excluded, len(live) - mapped - excluded, found_errors,
-                    len(problems) - found_errors)  # fmt: skip
+    return Coverage.counted(len(live), mapped, excluded, problems)
 
 
 def build_rows(
@@ -258,6 +264,24 @@ def _asks(action: Action) -> Callable:
     return wrap
 
 
+def _audited_field(before: Decision, after: Decision) -> tuple[str, str, str]:
+    """The one audit entry a change makes: (field, before, after) of what it is about.
+
+    A change is one decision, so it is one entry: a new category (excluding an account is choosing
+    "Not used in Routable", whose "use in Routable" follows), else the switch, else the note. The
+    entry's note column carries the note as it now reads, so a note typed with a category is kept too.
+    """
+    if (before.category or "") != (after.category or ""):
+        return FIELD_CATEGORY, before.category or "", after.category or ""
+    if before.use_in_routable != after.use_in_routable:
+        return FIELD_USE, _yes_no(before.use_in_routable), _yes_no(after.use_in_routable)
+    return FIELD_NOTE, before.note, after.note
+
+
+def _yes_no(value: bool) -> str:
+    return "yes" if value else "no"
+
+
 class MappingStore:
     """The mapping of every workspace in one progress database; ``data_dir`` holds the synced data."""
 
@@ -292,12 +316,11 @@ class MappingStore:
 
     @contextmanager
     def _read(self) -> Iterator[sqlite3.Connection]:
-        conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_SECONDS)
-        conn.row_factory = sqlite3.Row
-        try:
+        # The progress store's connections, reused: the Map page reads the revision on every run.
+        with self.store._db() as db:
+            conn = db.conn
+            conn.row_factory = sqlite3.Row
             yield conn
-        finally:
-            conn.close()
 
     @contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
@@ -727,18 +750,9 @@ class MappingStore:
                 self._write_row(
                     conn, ws_id, change.account, after, category_id, change.how, actor, new_revision
                 )
-                for name, old, new in (
-                    (FIELD_CATEGORY, theirs.category or "", after.category or ""),
-                    (
-                        FIELD_USE,
-                        "yes" if theirs.use_in_routable else "no",
-                        "yes" if after.use_in_routable else "no",
-                    ),
-                    (FIELD_NOTE, theirs.note, after.note),
-                ):
-                    if old != new:
-                        self._audit(conn, ws_id, actor, change.account, name, old, new, change.how,
-                                    after.note, new_revision)  # fmt: skip
+                name, old, new = _audited_field(theirs, after)
+                self._audit(conn, ws_id, actor, change.account, name, old, new, change.how, after.note,
+                            new_revision)  # fmt: skip
                 stored[change.account] = SavedDecision(
                     after, change.how, actor.audit_label, datetime.now(UTC)
                 )
@@ -779,8 +793,8 @@ class MappingStore:
         found = view.errors
         if found:
             raise MappingError(
-                f"{len(found)} error{'s' if len(found) != 1 else ''} must be fixed before the mapping can go "
-                "to review. The problem list above the table shows each one."
+                f"The mapping cannot go to review yet: {blocking_summary(found)}. The lists above the "
+                "table show them; click one to see its accounts."
             )
         with self._write() as conn:
             if self._revision(conn, ws_id) != expected_revision:
@@ -878,8 +892,8 @@ class MappingStore:
         problems = errors(self.version_problems(ws_id, number))
         if problems:
             raise MappingError(
-                f"Version {number} has {len(problems)} error{'s' if len(problems) != 1 else ''} "
-                f"(for example: {problems[0].message}) Send it back so they can be fixed."
+                f"Version {number} cannot be approved yet: {blocking_summary(problems)} "
+                f"(for example: {problems[0].message}) Send it back so they can be dealt with."
             )
         editors = self.editors(ws_id, number)
         if actor.verified and editors and editors <= {actor.key}:
@@ -965,6 +979,13 @@ class MappingStore:
                            r["how"], r["note"], r["revision"])
                 for r in conn.execute(sql, params)
             ]  # fmt: skip
+
+    @_asks(Action.VIEW)
+    def audit_count(self, ws_id: int) -> int:
+        with self._read() as conn:
+            return conn.execute(
+                "SELECT count(*) FROM mapping_audit WHERE workspace_id = ?", (ws_id,)
+            ).fetchone()[0]
 
     @_asks(Action.VIEW)
     def diff(

@@ -245,13 +245,15 @@ class _CountingSqlite:
 
 
 @pytest.fixture
-def counted(monkeypatch):
+def counted(monkeypatch, store):
     import sqlite3
 
-    import onboarding.store
+    import onboarding.sqlite_pool
 
     counter = _CountingSqlite(sqlite3)
-    monkeypatch.setattr(onboarding.store, "sqlite3", counter)
+    monkeypatch.setattr(onboarding.sqlite_pool, "sqlite3", counter)
+    # Connections the store opened before the counter was in place would commit unseen.
+    store._pool.close()
     return counter
 
 

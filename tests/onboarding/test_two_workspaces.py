@@ -152,6 +152,7 @@ READS: dict[str, Read] = {
     "MappingStore.version_problems": lambda w, s, ws: _mapping(w, s).version_problems(ws, 2),
     "MappingStore.version_summary": lambda w, s, ws: _mapping(w, s).version_summary(ws, 2),
     "MappingStore.audit": lambda w, s, ws: _mapping(w, s).audit(ws),
+    "MappingStore.audit_count": lambda w, s, ws: _mapping(w, s).audit_count(ws),
     "MappingStore.diff": lambda w, s, ws: _mapping(w, s).diff(ws, {"61003": Decision("Travel")}, {}),
     "export_mapping_csv": lambda w, s, ws: actions.export_mapping_csv(_view(w, s, ws), actor=s.identity),
     "export_diff_csv": lambda w, s, ws: actions.export_diff_csv(
@@ -305,6 +306,7 @@ WORDLESS: dict[str, tuple] = {
     "ScopedStore.may": (True,),
     "ScopedStore.require": (None,),
     "MappingStore.revision": (3,),
+    "MappingStore.audit_count": (10,),  # the allowed workspace's entries only
 }
 # A reviewer may invite nobody, so the invitations they may see are none.
 EMPTY_FOR = {("InviteBook.list", Role.FINANCE_REVIEWER)}

@@ -52,3 +52,20 @@ def test_a_link_to_an_unknown_workspace_says_so_in_the_same_words(store):
     # A made-up reference and a bare number (the old ids) get the archived workspace's very words.
     assert _unavailable_warning(_open_link("4242")) == said_for_archived
     assert _unavailable_warning(_open_link("Zm9yZ2VkLXJlZmVyZW5jZQ")) == said_for_archived
+
+
+def test_the_heading_s_step_list_is_drawn_when_opened(store):
+    from ui.guard import STEPS_POPOVER_KEY
+
+    ws = store.create_workspace("Acme Corp", actor=LOCAL)
+    finish_steps(store, ws, plan="top")
+    at = open_app(ws, "connect")
+    assert not at.main.get("page_link")  # closed: the links are not drawn at all
+    at.session_state[STEPS_POPOVER_KEY] = True
+    at.run()
+    links = at.main.get("page_link")
+    assert [link.proto.label.split(" · ")[0] for link in links][:2] == [
+        "1. Before you start",
+        "2. Plan your connection",
+    ]
+    assert {link.proto.query_string for link in links} == {f"ws={ws.ref}"}

@@ -6,15 +6,19 @@ browser sends them (``edited_rows``); the browser journey covers real typing.
 
 from __future__ import annotations
 
+import json
+
 import pytest
+from streamlit.proto.Block_pb2 import Block as BlockProto
 
 from onboarding.identity import Identity, Role
 from onboarding.mapping.model import UNDECIDED, Decision
 from onboarding.mapping.repository import Change
 from onboarding.progress import Outcome, StepChange, StepState
 from tests.actors import LOCAL
-from tests.mapping_helpers import CHART, gl, write_workspace_accounts
+from tests.mapping_helpers import CHART, gl, open_map_sections, write_workspace_accounts
 from tests.ui.harness import open_app, sidebar_states
+from ui.map_view import STATE_WIDTH
 
 ANA = Identity("email:ana@acme.test", "Ana", Role.CUSTOMER_ADMIN, "ana@acme.test", verified=True)
 
@@ -22,6 +26,9 @@ ANA = Identity("email:ana@acme.test", "Ana", Role.CUSTOMER_ADMIN, "ana@acme.test
 @pytest.fixture(autouse=True)
 def _suggestions(interim_suggestions):
     return interim_suggestions
+
+
+TO_DO_LABEL = "{} · Active income-statement accounts still to decide (choose a category or exclude) (to do)"
 
 
 def k(ws, name):
@@ -56,9 +63,13 @@ def test_the_table_lists_every_account_with_coverage_and_problems(ws):
     at = open_app(ws, "map")
     assert not at.exception and not at.error
     assert shown(at, ws) == [r["ACCOUNTNO"] for r in CHART]
-    assert metrics(at) == {"Mapped": "0", "Excluded": "0", "To do": "8", "Errors": "5", "Warnings": "0"}
+    # Nothing decided yet is a to-do, not an error: the five that block a submission are said as such.
+    assert metrics(at) == {"Mapped": "0", "Excluded": "0", "To do": "8", "Errors": "0", "Warnings": "0"}
+    assert any("5 of the accounts to do are active income-statement accounts" in c.value for c in at.caption)
+    assert any("No problems in what is decided so far" in s.value for s in at.success)
     labels = [b.label for b in at.button]
-    assert "5 · Active income-statement accounts with no category and not excluded (error)" in labels
+    assert TO_DO_LABEL.format(5) in labels
+    assert not any(label.endswith("(error)") for label in labels)
     table = at.session_state[k(ws, "draft")].table
     assert table.loc["6000", "Required dimensions"] == "Department, Location"
     assert table.loc["6100", "Suggested category"] == "Software & Subscriptions"
@@ -71,7 +82,7 @@ def test_filters(ws, app_env, mapping):
     assert len(shown(at, ws)) == 8
     at.toggle(key=k(ws, "f_unmapped")).set_value(False)
     at.toggle(key=k(ws, "f_problems")).set_value(True).run()
-    assert shown(at, ws) == ["4000", "6000", "6100", "6200", "6400"]
+    assert shown(at, ws) == []  # accounts still to decide are no problem yet ("unmapped only" shows them)
     at.toggle(key=k(ws, "f_problems")).set_value(False)
     at.multiselect(key=k(ws, "f_types")).set_value(["Balance sheet"]).run()
     assert shown(at, ws) == ["1000", "1500"]
@@ -92,16 +103,35 @@ def test_filters(ws, app_env, mapping):
 
 def test_the_problem_list_filters_to_a_problem(ws):
     at = open_app(ws, "map")
-    next(b for b in at.button if b.label.startswith("5 · Active income-statement")).click().run()
+    at.button(key=k(ws, "problem:UNMAPPED")).click().run()
     assert shown(at, ws) == ["4000", "6000", "6100", "6200", "6400"]
     at.button(key=k(ws, "problem:clear")).click().run()
     assert len(shown(at, ws)) == 8
 
 
+def test_real_problems_lead_the_list_and_the_problems_filter(ws):
+    at = open_app(ws, "map")
+    edit(
+        at, ws, {"1000": {"Routable category": "Travel"}, "6000": {"Routable category": "Rent & Facilities"}}
+    )
+    labels = [b.label for b in at.button if b.key and ":problem:" in b.key]
+    assert labels == [
+        "1 · Balance-sheet accounts on an expense category (error)",
+        "1 · Accounts whose bills must carry dimensions (warning)",
+        TO_DO_LABEL.format(4),
+    ]
+    assert metrics(at)["Errors"] == "1" and metrics(at)["Warnings"] == "1"
+    at.toggle(key=k(ws, "f_problems")).set_value(True).run()
+    assert shown(at, ws) == ["1000", "6000"]
+    table = at.session_state[k(ws, "draft")].table
+    assert table.loc["6100", "Problems"].startswith("to do: active income-statement accounts still to decide")
+
+
 def test_a_grid_edit_updates_coverage_and_saves_as_typed(ws, mapping):
     at = open_app(ws, "map")
     edit(at, ws, {"6200": {"Routable category": "Meals & Entertainment", "Note": "trips"}})
-    assert metrics(at)["Mapped"] == "1" and metrics(at)["Errors"] == "4"
+    assert metrics(at)["Mapped"] == "1" and metrics(at)["To do"] == "7"
+    assert any("4 of the accounts to do are active income-statement" in c.value for c in at.caption)
     assert at.button(key=k(ws, "save")).label == "Save 1 change"
     # A rerun without new edits applies nothing twice.
     at.run()
@@ -122,7 +152,7 @@ def test_choosing_the_suggested_category_counts_as_accepting_it(ws, mapping):
 
 
 def test_bulk_accept_at_the_threshold(ws, mapping):
-    at = open_app(ws, "map")
+    at = open_map_sections(open_app(ws, "map"), ws.id, "x_bulk")
     click(at, ws, "accept")
     # Interim confidences: software 0.95, rent 0.9, travel 0.85, equipment 0.82 pass 0.8; telephone 0.7 and
     # bank 0.6 do not.
@@ -138,7 +168,7 @@ def test_bulk_accept_at_the_threshold(ws, mapping):
 
 
 def test_bulk_set_and_exclude_work_on_the_filtered_rows(ws, mapping):
-    at = open_app(ws, "map")
+    at = open_map_sections(open_app(ws, "map"), ws.id, "x_bulk")
     at.text_input(key=k(ws, "f_search")).input("6").run()
     at.multiselect(key=k(ws, "f_statuses")).set_value(["Active"]).run()
     at.selectbox(key=k(ws, "bulk_category")).set_value("Office Supplies & Expenses").run()
@@ -177,7 +207,7 @@ def test_every_check_shows_in_the_problem_list(ws, mapping):
         "1 · Balance-sheet accounts on an expense category (error)",
         "1 · Inactive accounts given a category since the last approval (error)",
         "1 · Accounts on a retired category (error)",
-        "2 · Active income-statement accounts with no category and not excluded (error)",
+        TO_DO_LABEL.format(2),
         "1 · Income accounts on an expense category (warning)",
         "1 · Accounts whose bills must carry dimensions (warning)",
     ):
@@ -189,7 +219,10 @@ def test_every_check_shows_in_the_problem_list(ws, mapping):
 def test_submit_is_refused_with_errors_then_done(ws, mapping, store):
     at = open_app(ws, "map")
     click(at, ws, "submit")
-    assert any("must be fixed before the mapping can go to review" in e.value for e in at.error)
+    assert any(
+        "cannot go to review yet: 5 active income-statement accounts still to decide." in e.value
+        for e in at.error
+    )
     edit(
         at,
         ws,
@@ -251,7 +284,7 @@ def test_another_session_s_save_shows_up_when_i_have_no_edits(ws, mapping):
 
 
 def test_category_changes(ws, mapping):
-    at = open_app(ws, "map")
+    at = open_map_sections(open_app(ws, "map"), ws.id, "x_categories")
     at.text_input(key=k(ws, "cat_new")).input("Subcontractors")
     click(at, ws, "cat_add")
     assert any("Category Subcontractors added." in s.value for s in at.success)
@@ -338,3 +371,56 @@ def test_mapping_opens_while_the_rest_still_syncs(ws, store, app_env):
     at = open_app(ws, "map")
     assert not at.exception
     assert metrics(at)["To do"] == "8"
+
+
+def _block_holding(node, key):
+    """The innermost block that directly holds the element with `key`."""
+    for child in getattr(node, "children", {}).values():
+        if getattr(child, "key", None) == key:
+            return node
+        found = _block_holding(child, key)
+        if found is not None:
+            return found
+    return None
+
+
+def test_the_state_column_and_the_action_buttons_have_room(ws):
+    at = open_app(ws, "map")
+    columns = json.loads(at.data_editor[0].proto.columns)
+    assert columns["State"]["width"] == STATE_WIDTH >= 190  # "new since the last approval" in full
+    # Save, discard and submit sit in one row of buttons sized to their labels, not in narrow columns.
+    row = _block_holding(at.main, k(ws, "submit"))
+    assert row.proto.flex_container.direction == BlockProto.FlexContainer.Direction.HORIZONTAL
+    assert {child.key for child in row.children.values()} >= {
+        k(ws, "save"),
+        k(ws, "discard"),
+        k(ws, "submit"),
+    }
+
+
+def test_excluding_by_category_or_by_switch_keeps_both_in_step(ws, mapping):
+    at = open_app(ws, "map")
+    edit(
+        at,
+        ws,
+        {
+            "6100": {"Routable category": "Not used in Routable"},  # the category leads...
+            "6200": {"Use in Routable": False},  # ...and switching off picks it
+        },
+    )
+    table = at.session_state[k(ws, "draft")].table
+    for account in ("6100", "6200"):
+        assert (table.loc[account, "Routable category"], table.loc[account, "Use in Routable"]) == (
+            "Not used in Routable",
+            False,
+        )
+    assert metrics(at)["Excluded"] == "2"
+    # Switching it back on clears the category, to be chosen again; choosing one turns it on.
+    edit(at, ws, {"6200": {"Use in Routable": True}, "6100": {"Routable category": "Travel"}})
+    table = at.session_state[k(ws, "draft")].table
+    assert table.loc["6200", "Routable category"] is None and table.loc["6200", "Use in Routable"]
+    assert (table.loc["6100", "Routable category"], table.loc["6100", "Use in Routable"]) == ("Travel", True)
+    edit(at, ws, {"6300": {"Use in Routable": False}})
+    click(at, ws, "save")
+    entries = [e for e in mapping.audit(ws.id) if e.account == "6300"]
+    assert [(e.field, e.after) for e in entries] == [("category", "Not used in Routable")]

@@ -8,6 +8,7 @@ from streamlit.testing.v1 import AppTest
 from onboarding.identity import LOCAL_IMPLEMENTATION_MANAGER, Role
 from onboarding.invite import InviteBook
 from onboarding.steps import StepKey, step
+from tests.mapping_helpers import open_map_sections
 from tests.onboarding.mapping.test_repository import GOOD
 from tests.ui.harness import APP, RUN_TIMEOUT, mark_done
 from tests.ui.test_review_page import submit
@@ -44,6 +45,7 @@ def test_a_finance_reviewer_reads_the_mapping_and_may_export_it(ws, store, mappi
     at = open_as(store, ws, Role.FINANCE_REVIEWER, StepKey.MAP)
     [grid] = at.data_editor
     assert grid.proto.disabled is True
+    open_map_sections(at, ws.id)
     buttons = keys_of(at, "button")
     for name in (
         "save",
@@ -76,6 +78,7 @@ def test_a_customer_admin_edits_the_mapping(ws, store, invite_mode):
     at = open_as(store, ws, Role.CUSTOMER_ADMIN, StepKey.MAP)
     [grid] = at.data_editor
     assert grid.proto.disabled is False
+    open_map_sections(at, ws.id)
     buttons = keys_of(at, "button")
     assert {f"map{ws.id}:{name}" for name in ("save", "submit", "accept", "do_import", "cat_add")} <= buttons
     assert not any("You can read and export this mapping" in c.value for c in at.caption)

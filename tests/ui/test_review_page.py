@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import json
+import sqlite3
+
 from onboarding.identity import Identity, Role
+from onboarding.mapping import actions
 from onboarding.mapping.model import UNDECIDED, Decision
 from onboarding.mapping.repository import Change
+from tests.actors import LOCAL
 from tests.mapping_helpers import CHART, gl, write_workspace_accounts
 from tests.onboarding.mapping.test_repository import GOOD
 from tests.ui.harness import open_app, sidebar_states
+from ui.review_view import AUDIT_SHOWN, WHO_WIDTH
 
 ANA = Identity("email:ana@acme.test", "Ana", Role.CUSTOMER_ADMIN, "ana@acme.test", verified=True)
 
@@ -91,3 +97,52 @@ def test_changes_after_an_approval_show_in_the_next_diff(ws, mapping):
         ["6200", "Travel", "Meals & Entertainment", "client dinners"]
     ]
     assert {m.label: m.value for m in at.metric}["Changed since the last approval"] == "1"
+
+
+def _columns(frame) -> dict:
+    return json.loads(frame.proto.columns)
+
+
+def test_after_approval_the_approved_version_leads(ws, mapping):
+    version = submit(mapping, ws, GOOD)
+    mapping.approve(ws.id, version.number, Identity("email:ben@x", "Ben", Role.FINANCE_REVIEWER, "ben@x"))
+    at = open_app(ws, "review")
+    assert not at.exception
+    headings = [h.value for h in at.subheader]
+    assert headings[:1] == ["Approved: version 1"]
+    assert not any("Nothing is waiting for review" in i.value for i in at.info)
+    assert any("Nothing is waiting for review" in c.value for c in at.caption)
+    assert any(c.value.startswith("Approved by ben@") for c in at.caption)
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Mapped"] == "4" and metrics["Excluded"] == "2"
+    assert {b.label for b in at.get("download_button")} >= {"Download as JSON", "Download as Excel"}
+
+
+def test_the_audit_table_says_it_shows_the_latest_entries_and_the_export_has_all(ws, mapping, store):
+    submit(mapping, ws, GOOD)
+    total = len(mapping.audit(ws.id)) + AUDIT_SHOWN
+    rows = [
+        (ws.id, "2026-01-01T00:00:00+00:00", "Ana", "email:ana", "6200", "note", "", f"n{i}", "typed", "", 1)
+        for i in range(AUDIT_SHOWN)
+    ]
+    with sqlite3.connect(store.path) as conn:
+        conn.executemany(
+            "INSERT INTO mapping_audit (workspace_id, at, who, who_key, account_no, field, before, after, "
+            "how, note, revision) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            rows,
+        )
+    conn.close()
+    at = open_app(ws, "review")
+    audit = at.dataframe[-1]
+    assert len(audit.value) == AUDIT_SHOWN
+    assert any(
+        f"latest {AUDIT_SHOWN} entries, newest first ({total:,} are recorded)" in c.value
+        and "download below holds every entry" in c.value
+        for c in at.caption
+    )
+    exported = actions.export_audit_csv(mapping, ws.id, actor=LOCAL).decode("utf-8-sig").splitlines()
+    assert len(exported) == total + 1  # the header, then every entry
+    assert _columns(audit)["Who"]["width"] == WHO_WIDTH
+    assert _columns(next(d for d in at.dataframe if "Changed by" in d.value.columns))["Changed by"][
+        "width"
+    ] == (WHO_WIDTH)

@@ -201,16 +201,31 @@ def test_every_change_is_audited(mapping, ws):
         how=ChangeHow.BULK,
     )
     entries = [e for e in mapping.audit(ws) if e.account == "6100"]
-    assert [(e.field, e.before, e.after, e.how, e.who) for e in entries] == [
-        ("use in Routable", "yes", "no", "bulk", BEN.audit_label),
-        ("note", "", "per Ana", "typed", ANA.audit_label),
-        ("category", "", "Software & Subscriptions", "typed", ANA.audit_label),
+    # One change, one entry: a category typed with a note is the category entry, carrying the note.
+    assert [(e.field, e.before, e.after, e.how, e.who, e.note) for e in entries] == [
+        ("use in Routable", "yes", "no", "bulk", BEN.audit_label, "per Ana"),
+        ("category", "", "Software & Subscriptions", "typed", ANA.audit_label, "per Ana"),
     ]
-    assert entries[0].note == "per Ana"
+    save(mapping, ws, {"6100": Decision("Software & Subscriptions", False, "per Ben")}, actor=BEN)
+    assert [(e.field, e.before, e.after) for e in mapping.audit(ws, limit=1)] == [
+        ("note", "per Ana", "per Ben")
+    ]
+
+
+def test_excluding_an_account_is_one_audit_entry(mapping, ws):
+    save(mapping, ws, {"6100": Decision("Software & Subscriptions")})
+    save(mapping, ws, {"6100": Decision("Not used in Routable", False)}, how=ChangeHow.BULK)
+    entries = [e for e in mapping.audit(ws) if e.account == "6100"]
+    assert [(e.field, e.before, e.after, e.how) for e in entries] == [
+        ("category", "Software & Subscriptions", "Not used in Routable", "bulk"),
+        ("category", "", "Software & Subscriptions", "typed"),
+    ]
 
 
 def test_submit_is_gated_by_errors_and_moves_the_steps(store, mapping, ws):
-    with pytest.raises(MappingError, match="must be fixed before the mapping can go to review"):
+    with pytest.raises(
+        MappingError, match="cannot go to review yet: 5 active income-statement accounts still to decide\\."
+    ):
         mapping.submit(ws, mapping.revision(ws), LOCAL)
     save(mapping, ws, GOOD)
     version = mapping.submit(ws, mapping.revision(ws), LOCAL)
@@ -311,8 +326,7 @@ def test_resync_flags_new_and_removed_accounts(store, mapping, ws, tmp_path):
     write_workspace_accounts(tmp_path / "data", ws, [*inactive, gl(6500, "Postage")], deleted=("6100",))
     note = mapping.review_after_sync(ws, LOCAL)
     assert (
-        note
-        == "the last sync brought 1 new account to map and "
+        note == "the last sync brought 1 new account to map and "
         "2 mapped accounts deleted or inactivated in Intacct"
     )
     assert store.get_progress(ws)["map"].state == "attention"
