@@ -192,7 +192,8 @@ class InviteBook:
                 "hours",
             )
         cleaned = _clean_label(label)
-        invite_id = secrets.token_urlsafe(_ID_BYTES)
+        # Hex, not URL-safe base64: an ID starting with '-' reads as an option to `--revoke ID`.
+        invite_id = secrets.token_hex(_ID_BYTES)
         created = _now()
         expires = (created + timedelta(hours=float(hours))).isoformat(timespec="seconds")
         conn = self._connect()

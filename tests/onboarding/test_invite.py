@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import os
+import re
 import subprocess
 import sys
 from datetime import UTC, datetime, timedelta
@@ -182,6 +183,8 @@ def test_the_command_line_prints_the_link_alone_and_lists_and_revokes(tmp_path):
     listed = _cli(tmp_path, "--list")
     assert listed.returncode == 0 and len(listed.stdout.splitlines()) == 2 and "Acme" in listed.stdout
     invite_id = token.split(".")[0]
+    # Never a leading '-', which argparse would read as an option: `--revoke -Gk...` failed 1 time in 64.
+    assert re.fullmatch(r"[0-9a-f]{24}", invite_id), invite_id
     revoked = _cli(tmp_path, "--revoke", invite_id)
     assert revoked.returncode == 0 and revoked.stdout == ""
     with pytest.raises(InvalidInvite):
