@@ -246,12 +246,14 @@ def storage_message(kind: str, db_path: Path) -> str:
     )
 
 
-def set_aside_damaged_copy(data_dir: str | Path, ws_id: int) -> Path:
+def set_aside_damaged_copy(store: Store | ScopedStore, data_dir: str | Path, ws_id: int) -> Path:
     """Rename the workspace's sync file (and its -wal/-shm) out of the way; returns the new name.
 
-    Refuses (SyncAlreadyRunning) while a sync holds the file. The next sync starts a fresh file and
-    copies everything; the old one stays, renamed, for support to look at.
+    For whoever may start a sync (it is the first half of syncing afresh). Refuses (SyncAlreadyRunning)
+    while a sync holds the file. The next sync starts a fresh file and copies everything; the old one
+    stays, renamed, for support to look at.
     """
+    require_on(store, Action.SYNC_START, ws_id)
     db_path = sync_db_path(data_dir, ws_id)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     aside = db_path.with_name(f"{db_path.stem}.damaged-{stamp}{db_path.suffix}")

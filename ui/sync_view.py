@@ -68,7 +68,7 @@ def _start(page: PageContext, full: bool) -> None:
 
 
 def _start_afresh(page: PageContext) -> None:
-    set_aside_damaged_copy(data_dir(), page.ws_id)
+    set_aside_damaged_copy(page.store, data_dir(), page.ws_id)
     _start(page, full=True)
 
 
@@ -208,7 +208,12 @@ def _history_table(page: PageContext, db) -> None:
 def _unusable_copy(page: PageContext, fault: str, db) -> None:
     """The local copy cannot be read: say why, and for a damaged one offer the way out."""
     st.error(storage_message(fault, db), icon=":material/database:")
-    if fault == DAMAGED:
+    if fault == DAMAGED and not page.may(Action.SYNC_START):
+        st.caption(
+            ":material/lock: Only a customer admin or your implementation manager can move the damaged "
+            "copy aside and sync again."
+        )
+    elif fault == DAMAGED:
         st.button(
             "Move the damaged copy aside and sync afresh",
             type="primary",

@@ -219,6 +219,7 @@ CHANGES: dict[str, Change_] = {
         s, w.vault, _platform(), ws, w.data_dir, actor=s.identity, registry=SyncJobs()
     ),
     "stop_sync": lambda w, s, ws: _sync_jobs().stop_sync(s, w.data_dir, ws, SyncJobs()),
+    "set_aside_damaged_copy": lambda w, s, ws: _sync_jobs().set_aside_damaged_copy(s, w.data_dir, ws),
     "workspace_deletion.delete_workspace": lambda w, s, ws: _deletion().delete_workspace(
         s, w.data_dir, ws, "Thessaly Co", actor=s.identity
     ),
@@ -233,7 +234,6 @@ NOT_DATA = {
     "version_json": "formats rows it is given; the export actions above ask first",
     "version_xlsx": "formats rows it is given; the export actions above ask first",
     "sync_db_path": "a file name from a number; reading the file goes through synced_database",
-    "set_aside_damaged_copy": "moves a damaged file aside; only after the Sync page's guard and SYNC_START",
     "current_job": "this process's job registry; start_sync and stop_sync ask first",
 }
 
@@ -344,13 +344,15 @@ def _answer(read: Read, world: World, scoped: ScopedStore, ws_id: int) -> tuple[
 def test_a_change_to_the_other_workspace_is_refused_as_if_it_did_not_exist(world, name):
     scoped = world.scoped(Role.CUSTOMER_ADMIN)
     before = (world.store.events(world.theirs.id), world.store.get_workspace(world.theirs.id),
-              MappingStore(world.store, world.data_dir).audit(world.theirs.id))  # fmt: skip
+              MappingStore(world.store, world.data_dir).audit(world.theirs.id),
+              synced_database(world.store, world.data_dir, world.theirs.id).read_bytes())  # fmt: skip
     theirs = _refusal(lambda: CHANGES[name](world, scoped, world.theirs.id))
     # Only giving people access is refused outright (it is no customer's to do), whichever workspace.
     assert theirs == NOT_FOUND_MESSAGE or name == "People.assign"
     assert _refusal(lambda: CHANGES[name](world, scoped, MISSING)) == theirs
     after = (world.store.events(world.theirs.id), world.store.get_workspace(world.theirs.id),
-             MappingStore(world.store, world.data_dir).audit(world.theirs.id))  # fmt: skip
+             MappingStore(world.store, world.data_dir).audit(world.theirs.id),
+             synced_database(world.store, world.data_dir, world.theirs.id).read_bytes())  # fmt: skip
     assert after == before
 
 

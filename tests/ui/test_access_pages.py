@@ -8,10 +8,13 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from onboarding.access import AccessDenied
 from onboarding.access_mode import local_mode_refusal
 from onboarding.identity import LOCAL_IMPLEMENTATION_MANAGER, Role
 from onboarding.invite import INVALID_LINK_MESSAGE, InviteBook
+from onboarding.scoped_store import ScopedStore
 from onboarding.steps import STEP_KEYS, StepKey, step
+from onboarding.sync_jobs import set_aside_damaged_copy, sync_db_path
 from tests.ui.harness import APP, ROOT, RUN_TIMEOUT, finish_steps, mark_done, screen_text
 from ui.nav import TEAM_PAGE
 
@@ -204,3 +207,21 @@ def test_oidc_mode_asks_to_sign_in_on_every_page(store, monkeypatch):
         at = open_with(None, page, directly=True)
         assert [b.label for b in at.button] == ["Sign in"]
         assert "Acme" not in screen_text(at)
+
+
+def test_a_finance_reviewer_is_told_of_a_damaged_copy_but_cannot_move_it_aside(world, invite_mode):
+    store, acme, _ = world
+    db = sync_db_path(invite_mode / "data", acme.id)
+    db.parent.mkdir(parents=True, exist_ok=True)
+    db.write_bytes(b"not SQLite at all " * 500)
+    at = open_with(token_for(store, REVIEWER, acme.id), StepKey.SYNC)
+    assert not at.exception
+    assert any("is damaged" in e.value for e in at.error)
+    assert not [b for b in at.button if b.label == "Move the damaged copy aside and sync afresh"]
+    assert any("can move the damaged copy aside" in c.value for c in at.caption)
+    with pytest.raises(AccessDenied) as refused:
+        set_aside_damaged_copy(ScopedStore(store, InviteBook(store, KEY.encode()).redeem(
+            token_for(store, REVIEWER, acme.id))), invite_mode / "data", acme.id)  # fmt: skip
+    assert not refused.value.hidden
+    assert db.read_bytes().startswith(b"not SQLite")  # left where it was
+    assert [p.name for p in db.parent.iterdir() if ".damaged-" in p.name] == []
