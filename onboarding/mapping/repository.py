@@ -381,6 +381,8 @@ class MappingStore:
                     category_kind TEXT,
                     use_in_routable INTEGER NOT NULL,
                     note TEXT NOT NULL,
+                    account_type TEXT NOT NULL DEFAULT '',
+                    normal_balance TEXT NOT NULL DEFAULT '',
                     PRIMARY KEY (workspace_id, version, account_no),
                     FOREIGN KEY (workspace_id, version) REFERENCES mapping_versions(workspace_id, version)
                 );
@@ -410,6 +412,14 @@ class MappingStore:
                 BEGIN SELECT RAISE(ABORT, 'an approved mapping version cannot be changed'); END;
                 """
             )
+            # Files written before versions kept each account's type and normal balance: what other
+            # workspaces' suggestions match an approved title on (see _approved_elsewhere).
+            present = {row[1] for row in conn.execute("PRAGMA table_info(mapping_version_rows)")}
+            for column in ("account_type", "normal_balance"):
+                if column not in present:
+                    conn.execute(
+                        f"ALTER TABLE mapping_version_rows ADD COLUMN {column} TEXT NOT NULL DEFAULT ''"
+                    )
 
     @staticmethod
     def _require_workspace(conn: sqlite3.Connection, ws_id: int) -> None:
@@ -661,14 +671,20 @@ class MappingStore:
         reach nobody except as a suggested category for one of this workspace's own accounts."""
         with self._read() as conn:
             rows = conn.execute(
-                "SELECT r.account_no, r.title, r.category FROM mapping_version_rows r JOIN ("
+                "SELECT r.account_no, r.title, r.category, r.account_type, r.normal_balance "
+                "FROM mapping_version_rows r JOIN ("
                 "  SELECT workspace_id, MAX(version) AS version FROM mapping_versions"
                 "  WHERE status = ? AND workspace_id != ? GROUP BY workspace_id"
                 ") latest ON latest.workspace_id = r.workspace_id AND latest.version = r.version "
                 "WHERE r.category IS NOT NULL AND r.use_in_routable = 1",
                 (APPROVED, ws_id),
             ).fetchall()
-        return [({"ACCOUNTNO": row[0], "TITLE": row[1]}, row[2]) for row in rows]
+        # The suggestion engine matches an approved title only on the same side of the ledger and the same
+        # normal balance, so both travel with it.
+        return [
+            ({"ACCOUNTNO": row[0], "TITLE": row[1], "ACCOUNTTYPE": row[3], "NORMALBALANCE": row[4]}, row[2])
+            for row in rows
+        ]
 
     @_asks(Action.VIEW)
     def revision(self, ws_id: int) -> int:
@@ -815,11 +831,13 @@ class MappingStore:
             kinds = view.category_map
             conn.executemany(
                 "INSERT INTO mapping_version_rows (workspace_id, version, account_no, title, category, "
-                "category_kind, use_in_routable, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                "category_kind, use_in_routable, note, account_type, normal_balance) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
                     (ws_id, number, row.number, row.account.title, row.decision.category,
                      str(kinds[row.decision.category].kind) if row.decision.category in kinds else None,
-                     int(row.decision.use_in_routable), row.decision.note)
+                     int(row.decision.use_in_routable), row.decision.note,
+                     row.account.account_type, row.account.normal_balance)
                     for row in view.rows
                     if not row.account.deleted or not row.decision.undecided
                 ],

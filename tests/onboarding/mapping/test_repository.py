@@ -349,3 +349,24 @@ def test_identity_is_what_the_audit_names(mapping, ws):
     other = replace(ANA, email=None, name="Ana Ops")
     save(mapping, ws, {"6100": Decision("Software & Subscriptions")}, actor=other)
     assert mapping.audit(ws)[0].who == "Ana Ops (Customer admin)"
+
+
+def test_an_account_title_approved_in_another_workspace_informs_the_suggestion(store, mapping, ws, tmp_path):
+    # A title the rules alone cannot place, approved by one customer, helps the next one.
+    odd = gl(6900, "Zorblax quarterly dues")
+    write_workspace_accounts(tmp_path / "data", ws, [*CHART, odd])
+    before = {row.number: row for row in mapping.load(ws).rows}["6900"].suggestion
+    save(mapping, ws, {**GOOD, "6900": Decision("Legal & Professional Fees")})
+    mapping.approve(ws, mapping.submit(ws, mapping.revision(ws), LOCAL).number, LOCAL)
+
+    other = store.create_workspace("Other Co", actor=LOCAL).id
+    write_workspace_accounts(tmp_path / "data", other, [gl(7100, "Zorblax quarterly dues")])
+    after = {row.number: row for row in mapping.load(other).rows}["7100"].suggestion
+    assert after.category == "Legal & Professional Fees" and after.category != before.category
+    assert "approved" in after.reason and "other workspaces" in after.reason
+    # The same words on the other side of the ledger are another account: nothing carries over.
+    liability = gl(2100, "Zorblax quarterly dues", "balancesheet", "credit")
+    write_workspace_accounts(tmp_path / "data", other, [liability])
+    assert {row.number: row for row in mapping.load(other).rows}["2100"].suggestion.category != (
+        "Legal & Professional Fees"
+    )
