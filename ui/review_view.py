@@ -275,6 +275,8 @@ def _audit(page: PageContext, mapping: MappingStore) -> None:
     st.download_button(
         "Download the audit trail (CSV)",
         data=_audit_csv(page, mapping),
+        # No rerun on the click: a rerun would replace the file being fetched with the next run's.
+        on_click="ignore",
         file_name=f"mapping-audit-{page.ws_id}.csv",
         mime="text/csv",
         key=_key(page, "audit"),

@@ -101,8 +101,12 @@ def render_sidebar(
         if workspace is not None:
             workspaces.switcher(store, workspace, screen_share=sharing)
             if store.may(Action.CREATE_WORKSPACE):
-                with st.expander("Start a new customer workspace", expanded=False):
-                    workspaces.creation_form(store, "workspace_create_sidebar", identity)
+                # Its form is drawn only while the expander is open (opening it reruns the page).
+                with st.expander(
+                    "Start a new customer workspace", key="workspace_create_open", on_change="rerun"
+                ) as creating:
+                    if creating.open:
+                        workspaces.creation_form(store, "workspace_create_sidebar", identity)
         if workspace is not None and progress is not None:
             st.divider()
             _step_list(progress, workspace, poll)

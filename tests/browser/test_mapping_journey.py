@@ -56,6 +56,8 @@ def metric(tab, label: str):
 
 def pick_category(tab, row: int, category: str, typed: str) -> None:
     """Double-click the row's category cell, type into the dropdown that opens, choose the option."""
+    # The grid is drawn anew by each run: take it once the last one has ended, not one being replaced.
+    wait_idle(tab)
     grid = tab.get_by_test_id("stDataFrame").first
     grid.scroll_into_view_if_needed()
     box = grid.bounding_box()
@@ -122,6 +124,7 @@ def test_map_submit_approve_after_sync(app_url, page, tmp_path):  # noqa: F811
     page_shot(page, "map-1-edited")
 
     main.get_by_text("Export or import as CSV").click()
+    wait_idle(page)
     rows = download_csv(page, "Download the mapping (CSV)")
     assert rows[0] == ["Account number", "Title", "Category", "Use in Routable", "Note"]
     mine = [r for r in rows[1:] if r[0] == ACCOUNT]
@@ -131,7 +134,9 @@ def test_map_submit_approve_after_sync(app_url, page, tmp_path):  # noqa: F811
     set_search(page, "")
 
     # Clear the errors as a user would: accept confident suggestions, exclude what is still unmapped.
+    # The bulk controls are drawn by the run that opening the expander starts: let it finish first.
     main.get_by_text("Bulk actions on the rows shown").click()
+    wait_idle(page)
     page.get_by_role("button", name="Accept suggestions").click()
     wait_idle(page)
     expect(page.get_by_role("button", name=re.compile(r"^Save \d+ changes$"))).to_be_visible()
@@ -171,6 +176,9 @@ def test_map_submit_approve_after_sync(app_url, page, tmp_path):  # noqa: F811
     expect(sidebar.get_by_text("9. Review & approve · done")).to_be_visible()
     expect(page.get_by_role("heading", name="Approved: version 1")).to_be_visible()
     expect(page.get_by_text(re.compile(r"^Approved by .*not checked by a second person"))).to_be_visible()
+    # After an approval the page leads with the approved version and says nothing is waiting.
+    expect(page.get_by_text(re.compile(r"Nothing is waiting for review\."))).to_be_visible()
+    expect(page.get_by_role("heading", name="Your decision")).to_have_count(0)
     # Until the run ends, the previous run's buttons (its audit download among them) stay on screen.
     expect(page.get_by_role("button", name="Download as JSON")).to_have_count(1)
     # Before any download: a download button reruns the page, and a shot mid-run shows both runs' parts.

@@ -69,3 +69,14 @@ def test_the_heading_s_step_list_is_drawn_when_opened(store):
         "2. Plan your connection",
     ]
     assert {link.proto.query_string for link in links} == {f"ws={ws.ref}"}
+
+
+def test_the_sidebar_s_new_workspace_form_is_drawn_when_opened(store):
+    ws = store.create_workspace("Acme Corp", actor=LOCAL)
+    at = open_app(ws, "start")
+    assert not [t for t in at.sidebar.text_input if t.key == "workspace_create_sidebar_name"]
+    at.session_state["workspace_create_open"] = True
+    at.run()
+    at.sidebar.text_input(key="workspace_create_sidebar_name").input("Beta Ltd")
+    next(b for b in at.sidebar.button if b.label == "Create workspace").click().run()
+    assert "Beta Ltd" in [w.name for w in store.list_workspaces()]

@@ -43,6 +43,13 @@ def metrics(at):
     return {m.label: m.value for m in at.metric}
 
 
+def chart_counts(at):
+    """The coverage chart's bar, as the spec sent to the browser holds it: {state: accounts}."""
+    [chart] = at.get("vega_lite_chart")
+    values = json.loads(chart.proto.spec)["layer"][0]["data"]["values"]
+    return {v["State"]: v["Accounts"] for v in values}
+
+
 def edit(at, ws, edits):
     """Seed grid edits: {account: {column: value}}, positions taken from the rows shown."""
     rows = shown(at, ws)
@@ -131,6 +138,7 @@ def test_a_grid_edit_updates_coverage_and_saves_as_typed(ws, mapping):
     at = open_app(ws, "map")
     edit(at, ws, {"6200": {"Routable category": "Meals & Entertainment", "Note": "trips"}})
     assert metrics(at)["Mapped"] == "1" and metrics(at)["To do"] == "7"
+    assert chart_counts(at) == {"Mapped": 1, "Excluded": 0, "To do": 7}  # the chart follows the edit
     assert any("4 of the accounts to do are active income-statement" in c.value for c in at.caption)
     assert at.button(key=k(ws, "save")).label == "Save 1 change"
     # A rerun without new edits applies nothing twice.
