@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import weakref
 from typing import Protocol
 
 from onboarding.store import Store, Workspace
@@ -27,14 +28,27 @@ class Decryptor(Protocol):
     def decrypt(self, token: str) -> object: ...
 
 
+# Tokens each vault has already read. A vault's keys never change (a new key is a new Vault), so a token
+# it decrypted once it always will: every page run asks, and decrypting every saved password each time
+# was a measurable share of a rerun. Weak keys: a vault no longer used takes its entry with it.
+_read_by: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
 def unreadable_passwords(store: Store, vault: Decryptor) -> list[Workspace]:
     """Live workspaces whose saved password none of the vault's keys decrypts, in name order."""
     unreadable = []
+    with _logged_lock:
+        known = _read_by.setdefault(vault, set())
     for ws_id, token in store.password_tokens().items():
+        if token in known:
+            continue
         try:
             vault.decrypt(token)
         except VaultDecryptError:
             unreadable.append(ws_id)
+        else:
+            with _logged_lock:
+                known.add(token)
     if not unreadable:
         return []
     marker = (vault.primary_key_id, frozenset(unreadable))

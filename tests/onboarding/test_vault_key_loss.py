@@ -60,3 +60,31 @@ def test_rotation_while_the_store_is_open_keeps_every_password_readable(tmp_path
     assert store.get_connection(ws.id, reloaded).password.reveal() == PASSWORD
     assert unreadable_passwords(store, reloaded) == []
     assert [w.name for w in unreadable_passwords(store, vault)] == ["Acme"]  # the old key alone cannot
+
+
+class _Counting:
+    """A vault that counts its decryptions."""
+
+    def __init__(self, vault: Vault) -> None:
+        self.vault, self.decrypted = vault, 0
+        self.primary_key_id = vault.primary_key_id
+
+    def decrypt(self, token: str):
+        self.decrypted += 1
+        return self.vault.decrypt(token)
+
+
+def test_a_password_read_once_is_not_decrypted_on_every_page_run_and_a_new_one_still_is(tmp_path):
+    store = Store(tmp_path / "onboarding.db")
+    acme = store.create_workspace("Acme", actor=LOCAL)
+    mine = Vault([Fernet.generate_key()])
+    store.save_connection(acme.id, "ACME", "", "ws_user", PASSWORD, mine, actor=LOCAL)
+    counting = _Counting(mine)
+    assert unreadable_passwords(store, counting) == [] and counting.decrypted == 1
+    assert unreadable_passwords(store, counting) == [] and counting.decrypted == 1
+
+    # Saved again under a key this vault lacks: a token it has never read, so it is checked and named.
+    stranger = Vault([Fernet.generate_key()])
+    store.save_connection(acme.id, "ACME", "", "ws_user", PASSWORD, stranger, actor=LOCAL)
+    assert [w.name for w in unreadable_passwords(store, counting)] == ["Acme"]
+    assert counting.decrypted == 2
