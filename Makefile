@@ -30,5 +30,6 @@ bench: $(VENV)/.installed
 	$(PY) bench/client_bench.py
 	$(PY) bench/sync_bench.py
 	$(PY) bench/suggest_eval.py
+	$(PY) bench/suggest_blind.py
 	$(PY) bench/suggest_bench.py
 	$(PY) bench/mapping_bench.py
