@@ -235,12 +235,20 @@ def _resolve(page: PageContext, index: int, keep_mine: bool) -> None:
         st.session_state[keys.editor] = st.session_state.get(keys.editor, 0) + 1
 
 
-def _submit(page: PageContext) -> None:
-    ws_id, keys = page.ws_id, _Keys(page.ws_id)
-    mapping = mapping_store(page)
-    draft: Draft = st.session_state[keys.draft]
+def _saved_draft(page: PageContext, refusal: str) -> Draft | None:
+    """This session's draft when it holds no unsaved edit; else None, after saying ``refusal``."""
+    draft: Draft = st.session_state[_Keys(page.ws_id).draft]
     if draft.dirty:
-        _flash(ws_id, "error", "Save your edits (or discard them) before submitting for review.")
+        _flash(page.ws_id, "error", refusal)
+        return None
+    return draft
+
+
+def _submit(page: PageContext) -> None:
+    ws_id = page.ws_id
+    mapping = mapping_store(page)
+    draft = _saved_draft(page, "Save your edits (or discard them) before submitting for review.")
+    if draft is None:
         return
     try:
         version = actions.submit_mapping(mapping, ws_id, draft.revision, acting(page))
@@ -259,15 +267,12 @@ def _submit(page: PageContext) -> None:
 def _import(page: PageContext) -> None:
     ws_id, keys = page.ws_id, _Keys(page.ws_id)
     mapping = mapping_store(page)
-    draft: Draft = st.session_state[keys.draft]
     upload = st.session_state.get(keys.upload)
     if upload is None:
         _flash(ws_id, "error", "Choose the CSV file to import first.")
         return
-    if draft.dirty:
-        _flash(
-            ws_id, "error", "Save or discard your edits before importing, so nothing of yours is mixed in."
-        )
+    refusal = "Save or discard your edits before importing, so nothing of yours is mixed in."
+    if _saved_draft(page, refusal) is None:
         return
     outcome = actions.import_mapping_csv(mapping, ws_id, upload.getvalue(), acting(page))
     if outcome.result is None:
@@ -288,9 +293,7 @@ def _import(page: PageContext) -> None:
 def _category_action(page: PageContext, action: str) -> None:
     ws_id, keys = page.ws_id, _Keys(page.ws_id)
     mapping = mapping_store(page)
-    draft: Draft = st.session_state[keys.draft]
-    if draft.dirty:
-        _flash(ws_id, "error", "Save or discard your edits before changing the categories.")
+    if _saved_draft(page, "Save or discard your edits before changing the categories.") is None:
         return
     state = st.session_state
     try:
