@@ -115,6 +115,8 @@ def wait_idle(page, timeout_ms: int | None = None) -> None:
     """Wait until Streamlit has finished the current run (its status widget disappears)."""
     page.wait_for_timeout(150)
     expect(page.locator("[data-testid='stStatusWidget']")).to_have_count(0, timeout=timeout_ms)
+    # Elements the run has not redrawn yet stay marked stale until the frontend clears them.
+    expect(page.locator("[data-stale='true']")).to_have_count(0, timeout=timeout_ms)
 
 
 def save_shot(page, file_name: str) -> None:
