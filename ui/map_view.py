@@ -251,17 +251,12 @@ def _submit(page: PageContext) -> None:
     if draft is None:
         return
     try:
-        version = actions.submit_mapping(mapping, ws_id, draft.revision, acting(page))
+        actions.submit_mapping(mapping, ws_id, draft.revision, acting(page))
     except MappingError as problem:
         _flash(ws_id, "error", str(problem))
         return
+    # No message of its own: the standing "waiting for review" banner says it, once.
     _reload(mapping, ws_id)
-    _flash(
-        ws_id,
-        "success",
-        f"Version {version.number} is submitted for review. A finance lead can approve it "
-        "on the Review & approve step.",
-    )
 
 
 def _import(page: PageContext) -> None:
@@ -334,7 +329,8 @@ def _status(page: PageContext, mapping: MappingStore, draft: Draft) -> None:
     if view.pending is not None:
         st.info(
             f"Version {view.pending.number} is waiting for review "
-            f"(submitted by {view.pending.submitted_by}).",
+            f"(submitted by {view.pending.submitted_by}). A finance lead approves it or sends it back "
+            "on the Review & approve step.",
             icon=":material/hourglass_top:",
         )
     latest = next(iter(mapping.versions(page.ws_id)), None)

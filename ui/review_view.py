@@ -21,13 +21,21 @@ from ui.safe import guarded
 
 AUDIT_SHOWN = 500
 # Who made a change is a name or an e-mail address: a fixed width, so the before and after columns keep
-# the room (a long label is cut on screen; the full one is in the CSV and on hover).
-WHO_WIDTH = 170
+# the room (a long label is cut on screen; the full one is in the CSV and on hover). The audit table
+# shows the role in a column of its own, so the name gets the whole width.
+WHO_WIDTH = 190
 DIFF_COLUMNS = {"Changed by": st.column_config.TextColumn(width=WHO_WIDTH)}
 AUDIT_COLUMNS = {
     "Who": st.column_config.TextColumn(width=WHO_WIDTH),
-    "When": st.column_config.TextColumn(width=135),
+    "Role": st.column_config.TextColumn(width=125),
+    "When": st.column_config.TextColumn(width=150),
 }
+
+
+def _who_and_role(label: str) -> tuple[str, str]:
+    """ "Dana (Finance reviewer)" as ("Dana", "Finance reviewer"); a label without a role stays whole."""
+    who, bracket, role = label.rpartition(" (")
+    return (who, role[:-1]) if bracket and role.endswith(")") else (label, "")
 
 
 def _key(page: PageContext, name: str) -> str:
@@ -259,7 +267,8 @@ def _audit(page: PageContext, mapping: MappingStore) -> None:
         [
             {
                 "When": _when(e.at),
-                "Who": e.who,
+                "Who": _who_and_role(e.who)[0],
+                "Role": _who_and_role(e.who)[1],
                 "Account": e.account,
                 "What": e.field,
                 "Before": e.before,

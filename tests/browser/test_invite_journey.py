@@ -178,6 +178,8 @@ def test_a_manager_invites_a_finance_reviewer_who_sees_only_that_workspace(invit
     approved_by = reviewer.get_by_text("Approved by Dana, finance lead (Finance reviewer)", exact=False)
     expect(approved_by).to_be_visible()
     expect(reviewer.get_by_text("not checked by a second person", exact=False)).to_have_count(0)
+    # Once approved, nothing is left to decide: the decision form is gone.
+    expect(reviewer.get_by_role("heading", name="Your decision")).to_have_count(0)
     wait_idle(reviewer)
     reviewer.screenshot(path=str(ARTIFACTS / "invite-reviewer-approved.png"), full_page=True)
     with reviewer.expect_download() as download:

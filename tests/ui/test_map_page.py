@@ -245,7 +245,12 @@ def test_submit_is_refused_with_errors_then_done(ws, mapping, store):
     assert at.button(key=k(ws, "submit")).disabled  # unsaved edits first
     click(at, ws, "save")
     click(at, ws, "submit")
-    assert any("Version 1 is submitted for review" in s.value for s in at.success)
+    # One banner says it, with where the approval happens; no second message repeats it.
+    assert [i.value for i in at.info if "Version 1" in i.value] == [
+        "Version 1 is waiting for review (submitted by Local implementation manager (Implementation "
+        "manager)). A finance lead approves it or sends it back on the Review & approve step."
+    ]
+    assert not any("Version 1" in s.value for s in at.success)
     assert sidebar_states(at)["Map accounts"] == "done"
     assert store.get_progress(ws.id)["map"].state == "done"
 

@@ -13,7 +13,7 @@ from tests.actors import LOCAL
 from tests.mapping_helpers import CHART, gl, write_workspace_accounts
 from tests.onboarding.mapping.test_repository import GOOD
 from tests.ui.harness import open_app, sidebar_states
-from ui.review_view import AUDIT_SHOWN, WHO_WIDTH
+from ui.review_view import AUDIT_SHOWN, WHO_WIDTH, _who_and_role
 
 ANA = Identity("email:ana@acme.test", "Ana", Role.CUSTOMER_ADMIN, "ana@acme.test", verified=True)
 
@@ -143,6 +143,16 @@ def test_the_audit_table_says_it_shows_the_latest_entries_and_the_export_has_all
     exported = actions.export_audit_csv(mapping, ws.id, actor=LOCAL).decode("utf-8-sig").splitlines()
     assert len(exported) == total + 1  # the header, then every entry
     assert _columns(audit)["Who"]["width"] == WHO_WIDTH
+    # The role has its own column, so a long name is not cut short by it.
+    assert list(audit.value.columns[:3]) == ["When", "Who", "Role"]
     assert _columns(next(d for d in at.dataframe if "Changed by" in d.value.columns))["Changed by"][
         "width"
     ] == (WHO_WIDTH)
+
+
+def test_the_audit_table_splits_the_role_from_the_name():
+    dana = "Dana, finance lead (Finance reviewer)"
+    assert _who_and_role(dana) == ("Dana, finance lead", "Finance reviewer")
+    # Only the last bracket is the role: a name may hold brackets of its own.
+    assert _who_and_role("Sam (ops) (Customer admin)") == ("Sam (ops)", "Customer admin")
+    assert _who_and_role("Ana") == ("Ana", "")
