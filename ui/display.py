@@ -34,7 +34,11 @@ _MARKDOWN_PUNCTUATION = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&=])")
 # Escapes cannot stop GFM's bare-URL links: they are found in the text after Markdown is parsed
 # ("https://...", "www.", "name@host"). A word joiner (U+2060, invisible and zero-width) inside each
 # such marker leaves the text looking the same but no longer a link.
-_AUTOLINK_MARKERS = re.compile(r"(?i)(?<=https:)(?=//)|(?<=http:)(?=//)|(?<=www)(?=\.)|(?<=@)")
+# Streamlit reads ":material/warning:", ":red[...]" and ":smile:" in the parsed text too, escaped or
+# not: a word joiner after each colon that starts a word keeps those from becoming icons or colours.
+_AUTOLINK_MARKERS = re.compile(
+    r"(?i)(?<=https:)(?=//)|(?<=http:)(?=//)|(?<=www)(?=\.)|(?<=@)|(?<=:)(?=[a-z0-9_+\-])"
+)
 _WORD_JOINER = "\u2060"
 
 

@@ -136,8 +136,12 @@ def attention_banner(ctx: PageContext) -> None:
         return
     connection = ctx.store.get_connection(ctx.ws_id)
     ids = [connection.company_id, connection.user_id, connection.entity_id] if connection else []
-    note = redact(mine.note, ids, ctx.screen_share) if mine.note else "the last check found a problem"
-    st.warning(f"**This step needs attention:** {note}.", icon=":material/warning:")
+    # The note can be a reviewer's own words or a server's message: shown as typed, never as Markdown.
+    note = as_text(redact(mine.note, ids, ctx.screen_share).rstrip(". ")) if mine.note else None
+    st.warning(
+        f"**This step needs attention:** {note or 'the last check found a problem'}.",
+        icon=":material/warning:",
+    )
 
 
 def _warn_unreadable_passwords(store: Store, vault: Vault, current: Workspace | None) -> None:

@@ -11,7 +11,7 @@ from onboarding.access import Action
 from onboarding.mapping import actions
 from onboarding.mapping.checks import Severity
 from onboarding.mapping.exports import diff_csv
-from onboarding.mapping.repository import MappingError, MappingStore, Version
+from onboarding.mapping.repository import COMMENT_MAX_CHARS, MappingError, MappingStore, Version
 from onboarding.steps import StepKey
 from ui.display import as_text
 from ui.guard import PageContext
@@ -48,7 +48,16 @@ def _flash(page: PageContext, kind: str, text: str) -> None:
 
 def _show_flash(page: PageContext) -> None:
     for kind, text in st.session_state.pop(_key(page, "flash"), []):
-        {"success": st.success, "error": st.error}.get(kind, st.info)(text)
+        if kind == "toast":
+            # A decision is made at the foot of a long page: a toast shows wherever the page is scrolled.
+            st.toast(text, icon=":material/check_circle:")
+        else:
+            {"success": st.success, "error": st.error}.get(kind, st.info)(text)
+
+
+def _refuse_decision(page: PageContext, problem: MappingError) -> None:
+    """Why a decision was refused, said beside its buttons (kept until the next decision)."""
+    st.session_state[_key(page, "decision_error")] = str(problem)
 
 
 def _when(moment) -> str:
@@ -63,10 +72,10 @@ def _approve(page: PageContext, number: int) -> None:
     try:
         version = actions.approve_mapping(mapping_store(page), page.ws_id, number, acting(page), comment)
     except MappingError as problem:
-        _flash(page, "error", str(problem))
+        _refuse_decision(page, problem)
         return
     unchecked = "" if version.second_person_checked else " (recorded as not checked by a second person)"
-    _flash(page, "success", f"Version {version.number} is approved{unchecked}. Routable codes bills with it.")
+    _flash(page, "toast", f"Version {version.number} is approved{unchecked}. Routable codes bills with it.")
 
 
 def _send_back(page: PageContext, number: int) -> None:
@@ -74,9 +83,9 @@ def _send_back(page: PageContext, number: int) -> None:
     try:
         actions.send_back_mapping(mapping_store(page), page.ws_id, number, acting(page), comment)
     except MappingError as problem:
-        _flash(page, "error", str(problem))
+        _refuse_decision(page, problem)
         return
-    _flash(page, "info", f"Version {number} was sent back with your comment; the Map step shows it.")
+    _flash(page, "toast", f"Version {number} was sent back with your comment; the Map step shows it.")
 
 
 # -- sections -------------------------------------------------------------------------------------
@@ -174,10 +183,15 @@ def _decide(page: PageContext, version: Version, has_errors: bool) -> None:
     if may_send_back:
         with right:
             _send_back_widgets(page, version)
+    refused = st.session_state.pop(_key(page, "decision_error"), None)
+    if refused:
+        st.error(refused, icon=":material/error:")
 
 
 def _approve_widgets(page: PageContext, version: Version, has_errors: bool) -> None:
-    st.text_area("Comment (optional)", key=_key(page, "approve_comment"), height=90)
+    st.text_area(
+        "Comment (optional)", key=_key(page, "approve_comment"), height=90, max_chars=COMMENT_MAX_CHARS
+    )
     st.button(
         "Approve this version",
         type="primary",
@@ -197,7 +211,10 @@ def _approve_widgets(page: PageContext, version: Version, has_errors: bool) -> N
 
 def _send_back_widgets(page: PageContext, version: Version) -> None:
     st.text_area(
-        "What needs to change (required to send back)", key=_key(page, "send_back_comment"), height=90
+        "What needs to change (required to send back)",
+        key=_key(page, "send_back_comment"),
+        height=90,
+        max_chars=COMMENT_MAX_CHARS,
     )
     st.button(
         "Send back",

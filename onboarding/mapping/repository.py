@@ -80,6 +80,22 @@ class MappingError(InvalidInput):
     """An action on the mapping that cannot be done as asked; str() says why and what to do."""
 
 
+# A decision's comment is a note for the people who act on it, shown in full on their page.
+COMMENT_MAX_CHARS = 1000
+
+
+def _decision_comment(comment: str | None) -> str:
+    """The comment as stored (runs of spaces and line breaks made one space), or a MappingError."""
+    text = " ".join(str(comment or "").split())
+    if len(text) > COMMENT_MAX_CHARS:
+        raise MappingError(
+            f"The comment is {len(text):,} characters long; keep it to {COMMENT_MAX_CHARS:,} or fewer "
+            "(what to change, and on which accounts).",
+            "comment",
+        )
+    return text
+
+
 @dataclass(frozen=True)
 class Change:
     """One row of a save: the decision the saver started from, and the one they want."""
@@ -919,7 +935,7 @@ class MappingStore:
                 "You made every change in this version yourself, so someone else must approve it: "
                 "a second person checks each mapping before Routable codes bills with it."
             )
-        comment = " ".join(str(comment or "").split())
+        comment = _decision_comment(comment)
         with self._write() as conn:
             self._pending_or_refuse(conn, ws_id, number)
             conn.execute(
@@ -935,7 +951,7 @@ class MappingStore:
 
     @_asks(Action.SEND_BACK)
     def send_back(self, ws_id: int, number: int, actor: Identity, comment: str) -> Version:
-        comment = " ".join(str(comment or "").split())
+        comment = _decision_comment(comment)
         if not comment:
             raise MappingError("Say what needs to change before sending the mapping back.", "comment")
         with self._write() as conn:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from tests.browser.test_journey import expect, shot
 
-HOSTILE = "[Click to re-verify](https://evil.example) **urgent** :red[now]"
+HOSTILE = "[Click to re-verify](https://evil.example) **urgent** :red[x] :material/warning:"
 # A fresh server's first runs start the sandbox and import everything; on a shared, loaded machine
 # that alone has taken over 20 s. Waiting longer asserts nothing about speed.
 PATIENCE_MS = 90_000
@@ -28,4 +28,6 @@ def test_a_markdown_looking_workspace_name_shows_as_plain_text(app_url, page):
     assert HOSTILE in heading.inner_text().replace("\u2060", "")
     assert page.locator("a[href*='evil.example']").count() == 0
     assert main.locator("strong", has_text="urgent").count() == 0
+    # Streamlit reads icon and emoji codes in the parsed text: they too stay as typed.
+    assert heading.locator("[data-testid='stIconMaterial']").count() == 0
     assert "Click to re-verify" not in [link.inner_text() for link in page.locator("a").all()]

@@ -102,4 +102,4 @@ def test_a_finance_reviewer_decides_on_review(ws, store, mapping, invite_mode):
     buttons = keys_of(at, "button")
     assert {f"review{ws.id}:approve", f"review{ws.id}:send_back"} <= buttons
     at.button(key=f"review{ws.id}:approve").click().run()
-    assert any("Version 1 is approved" in s.value for s in at.success)
+    assert any("Version 1 is approved" in t.value for t in at.toast)

@@ -5,14 +5,17 @@ from __future__ import annotations
 import json
 import sqlite3
 
+import pytest
+
 from onboarding.identity import Identity, Role
 from onboarding.mapping import actions
 from onboarding.mapping.model import UNDECIDED, Decision
-from onboarding.mapping.repository import Change
+from onboarding.mapping.repository import COMMENT_MAX_CHARS, Change, MappingError
 from tests.actors import LOCAL
 from tests.mapping_helpers import CHART, gl, write_workspace_accounts
 from tests.onboarding.mapping.test_repository import GOOD
 from tests.ui.harness import open_app, sidebar_states
+from ui.display import as_text
 from ui.review_view import AUDIT_SHOWN, WHO_WIDTH, _who_and_role
 
 ANA = Identity("email:ana@acme.test", "Ana", Role.CUSTOMER_ADMIN, "ana@acme.test", verified=True)
@@ -52,8 +55,9 @@ def test_summary_diff_and_approval(ws, mapping, store):
     assert diff_table(at)["Account"].tolist() == ["6100"]
     assert any("not checked by a second person" in c.value for c in at.caption)
     at.button(key=k(ws, "approve")).click().run()
+    # Said in a toast, which shows wherever the page is scrolled (the button is at its foot).
     assert any(
-        "Version 1 is approved (recorded as not checked by a second person)" in s.value for s in at.success
+        "Version 1 is approved (recorded as not checked by a second person)" in t.value for t in at.toast
     )
     assert sidebar_states(at)["Review & approve"] == "done"
     assert any(b.label == "Download as Excel" for b in at.get("download_button"))
@@ -69,11 +73,14 @@ def test_send_back_needs_a_comment(ws, mapping, store):
     submit(mapping, ws, GOOD)
     at = open_app(ws, "review")
     at.button(key=k(ws, "send_back")).click().run()
-    assert any("Say what needs to change" in e.value for e in at.error)
+    # The refusal is said beside the buttons, where the reviewer is looking, not at the page's top.
+    [refusal] = [e for e in at.error if "Say what needs to change" in e.value]
+    assert _after(at, refusal, at.button(key=k(ws, "send_back")))
     assert mapping.versions(ws.id)[0].status == "submitted"
     at.text_area(key=k(ws, "send_back_comment")).input("6200 is client dinners, not travel").run()
     at.button(key=k(ws, "send_back")).click().run()
     assert mapping.versions(ws.id)[0].status == "sent back"
+    assert any("Version 1 was sent back with your comment" in t.value for t in at.toast)
     assert sidebar_states(at)["Map accounts"] == "needs attention"
     at.switch_page("pages/map.py").run()
     assert any("6200 is client dinners, not travel" in w.value for w in at.warning)
@@ -156,3 +163,33 @@ def test_the_audit_table_splits_the_role_from_the_name():
     # Only the last bracket is the role: a name may hold brackets of its own.
     assert _who_and_role("Sam (ops) (Customer admin)") == ("Sam (ops)", "Customer admin")
     assert _who_and_role("Ana") == ("Ana", "")
+
+
+def _after(at, element, anchor) -> bool:
+    """Whether `element` comes after `anchor` in the page, in reading order."""
+    order = [id(node) for node in at.main]
+    return order.index(id(element)) > order.index(id(anchor))
+
+
+def test_a_comment_over_the_limit_is_refused_and_nothing_is_decided(ws, mapping):
+    submit(mapping, ws, GOOD)
+    with pytest.raises(MappingError, match=f"keep it to {COMMENT_MAX_CHARS:,} or fewer"):
+        mapping.send_back(ws.id, 1, LOCAL, "x" * (COMMENT_MAX_CHARS + 1))
+    with pytest.raises(MappingError, match="characters long"):
+        mapping.approve(ws.id, 1, LOCAL, "y " * COMMENT_MAX_CHARS)
+    assert mapping.versions(ws.id)[0].status == "submitted"
+    at = open_app(ws, "review")
+    assert at.text_area(key=k(ws, "send_back_comment")).max_chars == COMMENT_MAX_CHARS
+    assert at.text_area(key=k(ws, "approve_comment")).max_chars == COMMENT_MAX_CHARS
+
+
+def test_a_send_back_comment_shows_on_map_as_typed_never_as_markdown(ws, mapping):
+    submit(mapping, ws, GOOD)
+    hostile = "See [the guide](https://evil.example) :red[URGENT] :material/warning: **now**."
+    mapping.send_back(ws.id, 1, LOCAL, hostile)
+    at = open_app(ws, "map")
+    [banner] = [w.value for w in at.warning if "needs attention" in w.value]
+    assert as_text(hostile.rstrip(".")) in banner and "https://" not in banner
+    # A word joiner after each colon that starts a word: no icon, no colour, in the browser either.
+    assert "\\:\u2060material" in banner and "\\:\u2060red" in banner
+    assert not banner.endswith("..")
