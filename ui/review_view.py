@@ -101,7 +101,8 @@ def _summary(page: PageContext, mapping: MappingStore, version: Version, changed
     cols[2].metric("To do", f"{coverage.to_do:,}", help=TO_DO_HELP)
     cols[3].metric("Errors", f"{coverage.errors:,}")
     cols[4].metric("Warnings", f"{coverage.warnings:,}")
-    cols[5].metric("Changed since the last approval", f"{changed:,}")
+    # A short label (six metrics share the row); the help and the section below say since when.
+    cols[5].metric("Changed", f"{changed:,}", help="Accounts whose mapping changed since the last approval.")
     return problems
 
 
@@ -258,6 +259,24 @@ def _approved_files(
     )
 
 
+def _review_file(page: PageContext, mapping: MappingStore, version: Version) -> None:
+    """The whole version under review as Excel, to check offline before deciding (built on the click)."""
+    if not page.may(Action.EXPORT):
+        return
+    actor, ws_id, name, number = acting(page), page.ws_id, page.workspace.name, version.number
+    st.download_button(
+        "Download this version to check (Excel)",
+        data=lambda: actions.export_review_xlsx(mapping, ws_id, number, name, actor=actor),
+        file_name=f"mapping-v{number}-for-review.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        # No rerun on the click: the decision form keeps what the reviewer typed, untouched.
+        on_click="ignore",
+        key=_key(page, "review_xlsx"),
+        icon=":material/table:",
+        help="Every account of this version with its category. The file says it is not approved yet.",
+    )
+
+
 def _audit_csv(page: PageContext, mapping: MappingStore) -> Callable[[], bytes]:
     """The audit trail as CSV, written when the button is clicked, so it holds every entry up to then.
 
@@ -275,11 +294,13 @@ def _audit(page: PageContext, mapping: MappingStore) -> None:
         st.caption("No changes recorded yet.")
         return
     total = mapping.audit_count(page.ws_id) if len(entries) > AUDIT_SHOWN else len(entries)
-    st.caption(
-        f"The table shows the latest {AUDIT_SHOWN} entries, newest first"
-        + (f" ({total:,} are recorded)" if total > AUDIT_SHOWN else "")
-        + ". The CSV download below holds every entry."
-    )
+    if total > AUDIT_SHOWN:
+        st.caption(
+            f"The table shows the latest {AUDIT_SHOWN} entries, newest first ({total:,} are recorded). "
+            "The CSV download below holds every entry."
+        )
+    else:
+        st.caption(f"All {total:,} entries, newest first; the CSV download below holds them too.")
     st.dataframe(
         [
             {
@@ -322,6 +343,7 @@ def render_review(page: PageContext) -> None:
         with diff_holder:
             problems = _summary(page, mapping, pending, changed)
             _problems(problems)
+        _review_file(page, mapping, pending)
         _decide(page, pending, any(p.severity == Severity.ERROR for p in problems))
     elif approved is not None and versions[0] is approved:
         # The latest word on the mapping is an approval: that version leads, with its files.

@@ -16,6 +16,7 @@ from onboarding.mapping.csv_import import ParsedImport, parse_mapping_csv
 from onboarding.mapping.model import UNDECIDED, Category, ChangeHow
 from onboarding.mapping.repository import (
     APPROVED,
+    SUBMITTED,
     Change,
     MappingError,
     MappingStore,
@@ -122,6 +123,22 @@ def export_approved_json(
     kinds = {category.name: str(category.kind) for category in mapping.categories(ws_id)}
     return exports.version_json(version, workspace, mapping.version_decisions(ws_id, number),
                                 mapping.version_titles(ws_id, number), kinds)  # fmt: skip
+
+
+def export_review_xlsx(
+    mapping: MappingStore, ws_id: int, number: int, workspace: str, *, actor: Identity
+) -> bytes:
+    """The version waiting for review as Excel, for the finance lead to check before deciding.
+
+    Its Status row says "submitted": only an approved version exports as JSON, the file Routable reads.
+    """
+    require(actor, Action.EXPORT, ws_id)
+    version = next((v for v in mapping.versions(ws_id) if v.number == number), None)
+    if version is None or version.status != SUBMITTED:
+        raise MappingError(f"Version {number} is not waiting for review; refresh the page to see its state.")
+    summary, _ = mapping.version_summary(ws_id, number)
+    return exports.version_xlsx(version, workspace, mapping.version_decisions(ws_id, number),
+                                mapping.version_titles(ws_id, number), summary)  # fmt: skip
 
 
 def export_approved_xlsx(

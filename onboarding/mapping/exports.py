@@ -116,7 +116,8 @@ def version_xlsx(
     titles: dict[str, str],
     coverage: Coverage,
 ) -> bytes:
-    """An Excel workbook: the mapping sheet (with who approved which version when) and a coverage sheet."""
+    """An Excel workbook: the mapping sheet (with the version's status, who submitted and who approved it
+    when) and a coverage sheet."""
     from openpyxl import Workbook  # only this export needs it
     from openpyxl.styles import Font
 
@@ -124,13 +125,18 @@ def version_xlsx(
     sheet = book.active
     sheet.title = "Mapping"
     header = _version_header(version, workspace)
-    for label, key in (("Workspace", "workspace"), ("Version", "version"), ("Approved by", "approved_by"),
+    # The status leads: a workbook of a version still under review must not pass for an approved one.
+    for label, key in (("Workspace", "workspace"), ("Version", "version"), ("Status", "status"),
+                       ("Submitted by", "submitted_by"), ("Approved by", "approved_by"),
                        ("Approved at", "approved_at")):  # fmt: skip
-        sheet.append([label, neutralise(header[key])])
+        value = header[key]
+        sheet.append([label, value if isinstance(value, int) else neutralise(value)])
     sheet.append([])
     sheet.append(list(CSV_COLUMNS))
     for cell in sheet[sheet.max_row]:
         cell.font = Font(bold=True)
+    # The column names stay in sight while scrolling down a long chart of accounts.
+    sheet.freeze_panes = f"A{sheet.max_row + 1}"
     for number, decision in decisions.items():
         sheet.append([neutralise(number), neutralise(titles.get(number, "")),
                       neutralise(decision.category or ""), yes_no(decision.use_in_routable),

@@ -63,7 +63,8 @@ class Decision:
         if self.undecided:
             return "not mapped"
         text = self.category or "no category"
-        if not self.use_in_routable:
+        # Excluding sets the excluded category and the switch together: say it once, not twice.
+        if not self.use_in_routable and "not used in routable" not in text.casefold():
             text += " (not used in Routable)"
         return text
 

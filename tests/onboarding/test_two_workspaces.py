@@ -165,6 +165,9 @@ READS: dict[str, Read] = {
     "export_approved_xlsx": lambda w, s, ws: _unzipped(actions.export_approved_xlsx(
         _mapping(w, s), ws, 1, "Minerva Co", actor=s.identity
     )),  # fmt: skip
+    "export_review_xlsx": lambda w, s, ws: _unzipped(actions.export_review_xlsx(
+        _mapping(w, s), ws, 2, "Minerva Co", actor=s.identity
+    )),  # fmt: skip
     "synced_database": lambda w, s, ws: intacct.sync.object_status(synced_database(s, w.data_dir, ws))
     + [synced_database(s, w.data_dir, ws).read_bytes()],
     "InviteBook.list": lambda w, s, ws: w.book.list(s.identity, ws),

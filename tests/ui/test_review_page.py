@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import io
 import json
 import sqlite3
 
+import openpyxl
 import pytest
 
 from onboarding.identity import Identity, Role
@@ -47,7 +49,7 @@ def test_summary_diff_and_approval(ws, mapping, store):
     assert not at.exception
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Mapped"] == "4" and metrics["Excluded"] == "2" and metrics["To do"] == "2"
-    assert metrics["Changed since the last approval"] == "6"
+    assert metrics["Changed"] == "6"
     diff = diff_table(at).set_index("Account")
     assert diff.loc["6200", "Before"] == "not mapped" and diff.loc["6200", "After"] == "Travel"
     assert diff.loc["6200", "Changed by"] == ANA.audit_label and diff.loc["6200", "Note"] == "trips"
@@ -103,7 +105,7 @@ def test_changes_after_an_approval_show_in_the_next_diff(ws, mapping):
     assert diff[["Account", "Before", "After", "Note"]].values.tolist() == [
         ["6200", "Travel", "Meals & Entertainment", "client dinners"]
     ]
-    assert {m.label: m.value for m in at.metric}["Changed since the last approval"] == "1"
+    assert {m.label: m.value for m in at.metric}["Changed"] == "1"
 
 
 def _columns(frame) -> dict:
@@ -123,6 +125,10 @@ def test_after_approval_the_approved_version_leads(ws, mapping):
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Mapped"] == "4" and metrics["Excluded"] == "2"
     assert {b.label for b in at.get("download_button")} >= {"Download as JSON", "Download as Excel"}
+    # A short trail is counted as it is, not called "the latest 500".
+    total = mapping.audit_count(ws.id)
+    assert 0 < total < AUDIT_SHOWN
+    assert any(c.value.startswith(f"All {total:,} entries, newest first") for c in at.caption)
 
 
 def test_the_audit_table_says_it_shows_the_latest_entries_and_the_export_has_all(ws, mapping, store):
@@ -193,3 +199,22 @@ def test_a_send_back_comment_shows_on_map_as_typed_never_as_markdown(ws, mapping
     # A word joiner after each colon that starts a word: no icon, no colour, in the browser either.
     assert "\\:\u2060material" in banner and "\\:\u2060red" in banner
     assert not banner.endswith("..")
+
+
+def test_the_version_under_review_downloads_as_excel_marked_not_approved(ws, mapping):
+    version = submit(mapping, ws, GOOD)
+    at = open_app(ws, "review")
+    assert "Download this version to check (Excel)" in {b.label for b in at.get("download_button")}
+    book = openpyxl.load_workbook(
+        io.BytesIO(actions.export_review_xlsx(mapping, ws.id, version.number, ws.name, actor=LOCAL))
+    )
+    sheet = book["Mapping"]
+    header = {row[0]: row[1] for row in sheet.iter_rows(max_row=6, values_only=True)}
+    assert header["Status"] == "submitted" and header["Version"] == 1 and not header["Approved by"]
+    assert next(sheet.iter_rows(min_row=8, max_row=8, values_only=True))[0] == "Account number"
+    accounts = [row for row in sheet.iter_rows(min_row=9, values_only=True) if row[0]]
+    assert len(accounts) == len(mapping.version_decisions(ws.id, version.number))
+    assert sheet.freeze_panes == "A9"  # the column names stay in sight
+    mapping.approve(ws.id, version.number, LOCAL)
+    with pytest.raises(MappingError, match="not waiting for review"):
+        actions.export_review_xlsx(mapping, ws.id, version.number, ws.name, actor=LOCAL)

@@ -195,9 +195,10 @@ def test_the_approved_version_exports_as_json_and_excel(mapping, ws, tmp_path):
     )
     assert book.sheetnames == ["Mapping", "Coverage"]
     sheet = book["Mapping"]
-    assert sheet["A2"].value == "Version" and sheet["B2"].value == "1"
-    assert sheet["B3"].value == LOCAL.audit_label
-    rows = [[c.value for c in r] for r in sheet.iter_rows(min_row=7)]
+    assert sheet["A2"].value == "Version" and sheet["B2"].value == 1  # a number, as on the Coverage sheet
+    assert (sheet["A3"].value, sheet["B3"].value) == ("Status", "approved")
+    assert (sheet["A5"].value, sheet["B5"].value) == ("Approved by", LOCAL.audit_label)
+    rows = [[c.value for c in r] for r in sheet.iter_rows(min_row=9)]
     assert ["6200", "Travel Expense", "Travel", "yes", "trips"] in rows
     coverage = {r[0].value: r[1].value for r in book["Coverage"].iter_rows() if r[0].value}
     assert coverage["Mapped"] == 4 and coverage["Excluded"] == 2 and coverage["Travel"] == 1

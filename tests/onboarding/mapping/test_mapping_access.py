@@ -27,6 +27,7 @@ CALLS = {
     "export audit": lambda who, ws: actions.export_audit_csv(None, ws, actor=who),
     "export json": lambda who, ws: actions.export_approved_json(None, ws, 1, "W", actor=who),
     "export xlsx": lambda who, ws: actions.export_approved_xlsx(None, ws, 1, "W", actor=who),
+    "export review xlsx": lambda who, ws: actions.export_review_xlsx(None, ws, 2, "W", actor=who),
 }
 REVIEWER_REFUSED = {"save", "submit", "add category", "rename category", "retire category", "import"}
 ADMIN_REFUSED = {"approve", "send back"}
