@@ -11,7 +11,8 @@ from onboarding.access import Action
 from onboarding.mapping import actions
 from onboarding.mapping.checks import Severity
 from onboarding.mapping.exports import diff_csv
-from onboarding.mapping.repository import COMMENT_MAX_CHARS, MappingError, MappingStore, Version
+from onboarding.mapping.model import changed_accounts
+from onboarding.mapping.repository import COMMENT_MAX_CHARS, SENT_BACK, MappingError, MappingStore, Version
 from onboarding.steps import StepKey
 from ui.display import as_text
 from ui.guard import PageContext
@@ -94,7 +95,8 @@ def _send_back(page: PageContext, number: int) -> None:
 def _summary(page: PageContext, mapping: MappingStore, version: Version, changed: int) -> list:
     coverage, problems = mapping.version_summary(page.ws_id, version.number)
     st.subheader(f"Version {version.number}")
-    st.caption(f"Submitted by {version.submitted_by} on {_when(version.submitted_at)}.")
+    st.caption(f"Submitted by {as_text(version.submitted_by)} on {_when(version.submitted_at)}.")
+    _since_sent_back(page, mapping, version)
     cols = st.columns(6)
     cols[0].metric("Mapped", f"{coverage.mapped:,}")
     cols[1].metric("Excluded", f"{coverage.excluded:,}")
@@ -256,6 +258,30 @@ def _approved_files(
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key=_key(page, "xlsx"),
         icon=":material/table:",
+    )
+
+
+def _since_sent_back(page: PageContext, mapping: MappingStore, version: Version) -> None:
+    """A resubmission says what was asked of the version before it, and what changed since."""
+    earlier = next((v for v in mapping.versions(page.ws_id) if v.number == version.number - 1), None)
+    if earlier is None or earlier.status != SENT_BACK:
+        return
+    changed = changed_accounts(
+        mapping.version_decisions(page.ws_id, earlier.number),
+        mapping.version_decisions(page.ws_id, version.number),
+    )
+    since = (
+        "Nothing changed since then: it comes back as it was."
+        if not changed
+        else f"Since then, {len(changed):,} account{'s' if len(changed) != 1 else ''} changed: "
+        + ", ".join(changed[:10])
+        + (" and more" if len(changed) > 10 else "")
+        + "."
+    )
+    st.info(
+        f"Version {earlier.number} was sent back by {as_text(earlier.decided_by)} on "
+        f"{_when(earlier.decided_at)}: “{as_text(earlier.comment)}”. {since}",
+        icon=":material/history:",
     )
 
 

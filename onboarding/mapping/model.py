@@ -72,6 +72,12 @@ class Decision:
 UNDECIDED = Decision()
 
 
+def changed_accounts(before: dict[str, Decision], after: dict[str, Decision]) -> list[str]:
+    """Account numbers whose decision differs between two versions (one missing counts as undecided)."""
+    numbers = before.keys() | after.keys()
+    return sorted(n for n in numbers if before.get(n, UNDECIDED) != after.get(n, UNDECIDED))
+
+
 @dataclass(frozen=True)
 class SavedDecision:
     """A decision as stored, with who made it and how."""

@@ -218,3 +218,24 @@ def test_the_version_under_review_downloads_as_excel_marked_not_approved(ws, map
     mapping.approve(ws.id, version.number, LOCAL)
     with pytest.raises(MappingError, match="not waiting for review"):
         actions.export_review_xlsx(mapping, ws.id, version.number, ws.name, actor=LOCAL)
+
+
+def test_a_resubmission_says_what_was_asked_and_what_changed_since(ws, mapping):
+    first = submit(mapping, ws, GOOD)
+    mapping.send_back(ws.id, first.number, LOCAL, "6200 is client dinners, not travel")
+    # Resubmitted as it was: the reviewer is told nothing changed.
+    again = mapping.submit(ws.id, mapping.revision(ws.id), LOCAL)
+    at = open_app(ws, "review")
+    [history] = [i.value for i in at.info if "was sent back" in i.value]
+    assert f"Version {first.number} was sent back" in history
+    assert as_text("6200 is client dinners, not travel") in history
+    assert "Nothing changed since then" in history
+    # Sent back once more, then one account changed before the next submission.
+    mapping.send_back(ws.id, again.number, LOCAL, "still travel")
+    view = mapping.load(ws.id)
+    change = Change("6200", view.decisions()["6200"], Decision("Meals & Entertainment"))
+    mapping.save(ws.id, view.revision, [change], LOCAL)
+    mapping.submit(ws.id, mapping.revision(ws.id), LOCAL)
+    at = open_app(ws, "review")
+    [history] = [i.value for i in at.info if "was sent back" in i.value]
+    assert "Since then, 1 account changed: 6200." in history
