@@ -142,7 +142,11 @@ def _now() -> str:
 
 
 def new_ref() -> str:
-    return secrets.token_urlsafe(_REF_BYTES)
+    """A random URL-safe reference that never starts with "-" (a command line would read it as an option)."""
+    while True:
+        ref = secrets.token_urlsafe(_REF_BYTES)
+        if not ref.startswith("-"):
+            return ref
 
 
 class Store:

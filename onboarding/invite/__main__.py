@@ -71,8 +71,29 @@ def _workspace_id(store: Store, raw: str | None) -> int | None:
     return workspace.id
 
 
+# Options whose value is an ID or reference: one written before this version may start with "-".
+_ID_OPTIONS = ("--workspace", "--revoke")
+_OPTIONS = {*_ID_OPTIONS, "--role", "--list", "--hours", "--base-url", "--label", "-h", "--help"}
+
+
+def _joined_ids(argv: Sequence[str]) -> list[str]:
+    """`--workspace -x1` as `--workspace=-x1`, so argparse reads the value and not an option."""
+    joined: list[str] = []
+    values = iter(argv)
+    for arg in values:
+        if arg in _ID_OPTIONS:
+            value = next(values, None)
+            if value is None or value in _OPTIONS:  # no value given: argparse says so
+                joined.extend(v for v in (arg, value) if v is not None)
+            else:
+                joined.append(f"{arg}={value}")
+        else:
+            joined.append(arg)
+    return joined
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    args = _parser().parse_args(_joined_ids(sys.argv[1:] if argv is None else argv))
     try:
         store = Store(db_path())
         book = InviteBook(store, load_signing_key(data_dir(), os.environ, _secrets()))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import os
 import re
+import sqlite3
 import subprocess
 import sys
 from datetime import UTC, datetime, timedelta
@@ -197,3 +198,23 @@ def test_the_command_line_prints_the_link_alone_and_lists_and_revokes(tmp_path):
     ):
         refused = _cli(tmp_path, *bad)
         assert refused.returncode == 2 and refused.stdout == "" and refused.stderr.startswith("error: ")
+
+
+def test_a_reference_starting_with_a_dash_still_works_on_the_command_line(tmp_path):
+    from onboarding.store import Store, new_ref
+
+    # New references never start with "-"; one written by an earlier version may.
+    assert not any(new_ref().startswith("-") for _ in range(3000))
+    store = Store(tmp_path / "app.db")
+    ws = store.create_workspace("Acme", actor=MANAGER)
+    with sqlite3.connect(store.path) as conn:
+        conn.execute("UPDATE workspaces SET ref = ? WHERE id = ?", ("-dashFirst0123456789ab", ws.id))
+    conn.close()
+    made = _cli(tmp_path, "--role", "customer_admin", "--workspace", "-dashFirst0123456789ab")
+    assert made.returncode == 0, made.stderr
+    [link] = made.stdout.splitlines()
+    book = InviteBook(store, load_signing_key(tmp_path, env={}))
+    assert book.redeem(link.split("invite=", 1)[1]).workspace_id == ws.id
+    # A value left out is still said to be missing, not taken from the next option.
+    missing = _cli(tmp_path, "--role", "customer_admin", "--workspace", "--hours", "2")
+    assert missing.returncode == 2 and "--workspace: expected one argument" in missing.stderr
