@@ -38,6 +38,7 @@ from onboarding.mapping.draft import (
     Filters,
 )
 from onboarding.mapping.repository import Coverage, MappingError, MappingStore
+from onboarding.progress import StepState
 from onboarding.steps import StepKey
 from onboarding.store import InvalidInput
 from onboarding.sync_jobs import current_job, sync_db_path
@@ -335,9 +336,12 @@ def _status(page: PageContext, mapping: MappingStore, draft: Draft) -> None:
         )
     latest = next(iter(mapping.versions(page.ws_id)), None)
     if latest is not None and latest.status == "sent back":
+        # The step's attention banner above quotes the comment already while it stands: not twice.
+        mine = page.my_progress
+        quoted = mine.state == StepState.ATTENTION and bool(latest.comment) and latest.comment in mine.note
         st.warning(
-            f"Version {latest.number} was sent back by {as_text(latest.decided_by)}: "
-            f"“{as_text(latest.comment)}”",
+            f"Version {latest.number} was sent back by {as_text(latest.decided_by)}"
+            + (" with the comment above." if quoted else f": “{as_text(latest.comment)}”"),
             icon=":material/undo:",
         )
     if view.approved is not None:

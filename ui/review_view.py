@@ -28,7 +28,7 @@ WHO_WIDTH = 190
 DIFF_COLUMNS = {"Changed by": st.column_config.TextColumn(width=WHO_WIDTH)}
 AUDIT_COLUMNS = {
     "Who": st.column_config.TextColumn(width=WHO_WIDTH),
-    "Role": st.column_config.TextColumn(width=125),
+    "Role": st.column_config.TextColumn(width=170),  # "Implementation manager" in full
     "When": st.column_config.TextColumn(width=150),
 }
 

@@ -199,6 +199,9 @@ def test_a_send_back_comment_shows_on_map_as_typed_never_as_markdown(ws, mapping
     # A word joiner after each colon that starts a word: no icon, no colour, in the browser either.
     assert "\\:\u2060material" in banner and "\\:\u2060red" in banner
     assert not banner.endswith("..")
+    # Quoted once: the "sent back" box points to the banner rather than repeating it.
+    assert sum(as_text("See [the guide]") in w.value for w in at.warning) == 1
+    assert any(w.value.endswith("with the comment above.") for w in at.warning)
 
 
 def test_the_version_under_review_downloads_as_excel_marked_not_approved(ws, mapping):
