@@ -330,8 +330,8 @@ def _status(page: PageContext, mapping: MappingStore, draft: Draft) -> None:
     if view.pending is not None:
         st.info(
             f"Version {view.pending.number} is waiting for review "
-            f"(submitted by {view.pending.submitted_by}). A finance lead approves it or sends it back "
-            "on the Review & approve step.",
+            f"(submitted by {as_text(view.pending.submitted_by)}). A finance lead approves it or sends it "
+            "back on the Review & approve step.",
             icon=":material/hourglass_top:",
         )
     latest = next(iter(mapping.versions(page.ws_id)), None)

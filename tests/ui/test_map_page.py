@@ -18,6 +18,7 @@ from onboarding.progress import Outcome, StepChange, StepState
 from tests.actors import LOCAL
 from tests.mapping_helpers import CHART, gl, open_map_sections, write_workspace_accounts
 from tests.ui.harness import open_app, sidebar_states
+from ui.display import as_text
 from ui.map_view import STATE_WIDTH
 
 ANA = Identity("email:ana@acme.test", "Ana", Role.CUSTOMER_ADMIN, "ana@acme.test", verified=True)
@@ -246,9 +247,10 @@ def test_submit_is_refused_with_errors_then_done(ws, mapping, store):
     click(at, ws, "save")
     click(at, ws, "submit")
     # One banner says it, with where the approval happens; no second message repeats it.
+    who = as_text(LOCAL.audit_label)  # a person's name is shown as typed, never as Markdown
     assert [i.value for i in at.info if "Version 1" in i.value] == [
-        "Version 1 is waiting for review (submitted by Local implementation manager (Implementation "
-        "manager)). A finance lead approves it or sends it back on the Review & approve step."
+        f"Version 1 is waiting for review (submitted by {who}). A finance lead approves it or sends it "
+        "back on the Review & approve step."
     ]
     assert not any("Version 1" in s.value for s in at.success)
     assert sidebar_states(at)["Map accounts"] == "done"
