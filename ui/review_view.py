@@ -92,11 +92,14 @@ def _send_back(page: PageContext, number: int) -> None:
 # -- sections -------------------------------------------------------------------------------------
 
 
-def _summary(page: PageContext, mapping: MappingStore, version: Version, changed: int) -> list:
+def _summary(
+    page: PageContext, mapping: MappingStore, version: Version, changed: int, earlier: Version | None
+) -> list:
     coverage, problems = mapping.version_summary(page.ws_id, version.number)
     st.subheader(f"Version {version.number}")
     st.caption(f"Submitted by {as_text(version.submitted_by)} on {_when(version.submitted_at)}.")
-    _since_sent_back(page, mapping, version)
+    if earlier is not None and earlier.status == SENT_BACK:
+        _since_sent_back(page, mapping, version, earlier)
     cols = st.columns(6)
     cols[0].metric("Mapped", f"{coverage.mapped:,}")
     cols[1].metric("Excluded", f"{coverage.excluded:,}")
@@ -261,11 +264,8 @@ def _approved_files(
     )
 
 
-def _since_sent_back(page: PageContext, mapping: MappingStore, version: Version) -> None:
-    """A resubmission says what was asked of the version before it, and what changed since."""
-    earlier = next((v for v in mapping.versions(page.ws_id) if v.number == version.number - 1), None)
-    if earlier is None or earlier.status != SENT_BACK:
-        return
+def _since_sent_back(page: PageContext, mapping: MappingStore, version: Version, earlier: Version) -> None:
+    """A resubmission says what was asked of the version sent back before it, and what changed since."""
     changed = changed_accounts(
         mapping.version_decisions(page.ws_id, earlier.number),
         mapping.version_decisions(page.ws_id, version.number),
@@ -367,7 +367,9 @@ def render_review(page: PageContext) -> None:
         diff_holder = st.container()
         changed = _diff(page, mapping, pending)
         with diff_holder:
-            problems = _summary(page, mapping, pending, changed)
+            # The version before, as this run read it: a resubmission says what became of it.
+            earlier = next((v for v in versions if v.number == pending.number - 1), None)
+            problems = _summary(page, mapping, pending, changed, earlier)
             _problems(problems)
         _review_file(page, mapping, pending)
         _decide(page, pending, any(p.severity == Severity.ERROR for p in problems))
